@@ -1,0 +1,148 @@
+"""`curate`: run, validate and inspect curation pipelines.
+
+Exit codes: 0 success, 1 the run failed (bad data, internal error), 2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+from curate.errors import ConfigError, CurateError
+
+Handler = Callable[[argparse.Namespace, Console], int]
+
+
+def _cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from curate.cli.progress import RichReporter, summary_table
+    from curate.config import load_config
+    from curate.engine import run_pipeline
+
+    config = load_config(args.pipeline)
+    if args.engine:
+        config.engine.kind = args.engine
+    if args.num_cpus:
+        config.engine.num_cpus = args.num_cpus
+    reporter = None if args.quiet else RichReporter(console)
+    manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
+                            reporter=reporter)
+    if not args.quiet:
+        console.print(summary_table(manifest))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
+    from curate.config import load_config
+    from curate.engine.plan import make_plan
+    from curate.io import discover_shards
+
+    config = load_config(args.pipeline)
+    shards = discover_shards(config.input_path)
+    console.print(f"[green]ok[/green] {args.pipeline}: {len(config.stages)} stages, "
+                  f"{len(shards)} input shards, config hash {config.hash()}")
+    for p in make_plan(config):
+        console.print(f"  pass {p.index + 1}: {p.describe()}")
+    return 0
+
+
+def _cmd_ops(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from curate.ops import REGISTRY, GlobalOperator
+    from curate.ops.base import summary_line
+    from curate.params import field_docs, suggest
+
+    names = sorted(REGISTRY)
+    if args.name:
+        if args.name not in REGISTRY:
+            raise ConfigError(f'unknown operator "{args.name}"{suggest(args.name, names)}')
+        names = [args.name]
+    for name in names:
+        cls = REGISTRY[name]
+        kind = "global" if issubclass(cls, GlobalOperator) else "row"
+        console.print(f"[bold cyan]{name}[/bold cyan] ({kind}): {summary_line(cls)}")
+        rows = field_docs(cls.Params)
+        if rows:
+            table = Table(show_header=True, box=None, padding=(0, 2), pad_edge=True)
+            for column in ("parameter", "type", "default", "meaning"):
+                table.add_column(column)
+            for pname, ptype, default, doc in rows:
+                table.add_row(pname, ptype, repr(default), doc)
+            console.print(table)
+        console.print()
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace, console: Console) -> int:
+    from curate.sample import generate_sample
+
+    summary = generate_sample(args.out, n_docs=args.docs, seed=args.seed, n_shards=args.shards)
+    console.print(f"wrote sample corpus to {args.out}: {summary}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="curate", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a pipeline into its run folder")
+    run.add_argument("pipeline", type=Path)
+    run.add_argument("--resume", action="store_true", help="continue a killed run")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing run folder")
+    run.add_argument("--engine", choices=["ray", "local"], help="override [engine].kind")
+    run.add_argument("--num-cpus", type=int, help="override [engine].num_cpus")
+    run.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+    run.set_defaults(handler=_cmd_run)
+
+    validate = sub.add_parser("validate", help="check a pipeline file without running it")
+    validate.add_argument("pipeline", type=Path)
+    validate.set_defaults(handler=_cmd_validate)
+
+    ops = sub.add_parser("ops", help="list operators with their parameters and defaults")
+    ops.add_argument("name", nargs="?")
+    ops.set_defaults(handler=_cmd_ops)
+
+    sample = sub.add_parser("sample", help="generate the synthetic sample corpus")
+    sample.add_argument("out", type=Path)
+    sample.add_argument("--docs", type=int, default=6000)
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--shards", type=int, default=4)
+    sample.set_defaults(handler=_cmd_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `curate` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    console = Console(stderr=False)
+    try:
+        return args.handler(args, console)
+    except CurateError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: internal error: {type(exc).__name__}: {first} (rerun with --debug)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

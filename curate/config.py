@@ -1,0 +1,187 @@
+"""`pipeline.toml` parsed and validated into typed objects.
+
+Every problem is a ConfigError naming its key path, e.g. `stage[3].min_chars: expected an
+integer, got "high"`. Relative paths are resolved against the pipeline file's folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from curate.errors import ConfigError
+from curate.ops import REGISTRY
+from curate.ops.base import StageContext
+from curate.params import REQUIRED, build, param, suggest
+
+SECTIONS = ("pipeline", "engine", "stage", "finetune")
+
+
+@dataclass
+class PipelineSection:
+    """The `[pipeline]` table: what to read, where to write, which columns hold what."""
+
+    input: str = param(REQUIRED, "corpus to curate: a shard, a folder or a glob (Parquet, JSONL)")
+    output: str = param(REQUIRED, "run folder to write")
+    name: str = param("pipeline", "name of the pipeline, shown in reports")
+    text_column: str = param("text", "column holding the document text")
+    id_column: str = param("id", "column holding document ids (derived when absent)")
+    seed: int = param(0, "seed for every random choice, so runs are reproducible")
+    max_rows_per_shard: int = param(100_000, "most rows in one output shard")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check value ranges."""
+        if self.max_rows_per_shard < 1:
+            return "max_rows_per_shard", f"must be >= 1, got {self.max_rows_per_shard}"
+        return None
+
+
+@dataclass
+class EngineSection:
+    """The `[engine]` table: where the work runs."""
+
+    kind: Literal["ray", "local"] = param("ray", "ray (default) or local (in-process)")
+    address: str | None = param(None, "address of an existing Ray cluster to join")
+    num_cpus: int | None = param(None, "CPUs for a Ray started by the run (all when unset)")
+    max_in_flight: int | None = param(None, "most shard tasks at once (2 x CPUs when unset)")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check value ranges."""
+        for key in ("num_cpus", "max_in_flight"):
+            value = getattr(self, key)
+            if value is not None and value < 1:
+                return key, f"must be >= 1, got {value}"
+        return None
+
+
+@dataclass
+class Stage:
+    """One `[[stage]]`: an operator with validated parameters."""
+
+    index: int
+    name: str
+    op: str
+    params: Any
+
+    def context(self, config: PipelineConfig) -> StageContext:
+        """The StageContext the operator of this stage runs with."""
+        return StageContext(
+            stage=self.name,
+            text_column=config.pipeline.text_column,
+            id_column=config.pipeline.id_column,
+            seed=config.pipeline.seed,
+            config_dir=config.path.parent,
+        )
+
+    def operator(self, config: PipelineConfig) -> Any:
+        """A fresh operator instance for this stage."""
+        return REGISTRY[self.op](self.params, self.context(config))
+
+
+@dataclass
+class PipelineConfig:
+    """A whole validated pipeline file."""
+
+    path: Path
+    pipeline: PipelineSection
+    engine: EngineSection
+    stages: list[Stage]
+    finetune: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def input_path(self) -> Path:
+        """The input spec resolved against the pipeline file's folder."""
+        return self.path.parent / self.pipeline.input
+
+    @property
+    def output_path(self) -> Path:
+        """The run folder resolved against the pipeline file's folder."""
+        return self.path.parent / self.pipeline.output
+
+    def canonical(self) -> dict[str, Any]:
+        """What determines the output (the engine does not), with defaults filled in."""
+        return {
+            "pipeline": dataclasses.asdict(self.pipeline),
+            "stages": [
+                {"name": s.name, "op": s.op, "params": dataclasses.asdict(s.params)}
+                for s in self.stages
+            ],
+        }
+
+    def hash(self) -> str:
+        """A short hash of `canonical()`: equal hashes mean equal outputs."""
+        blob = json.dumps(self.canonical(), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:
+    """Read and validate a pipeline file. `overrides` replace top-level tables (tests, tune)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such pipeline file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    raw.update(overrides or {})
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict[str, Any], path: Path) -> PipelineConfig:
+    """Validate an already-parsed TOML document."""
+    for key in raw:
+        if key not in SECTIONS:
+            raise ConfigError(f"{key}: unknown table{suggest(key, SECTIONS)}"
+                              f" (valid: {', '.join(SECTIONS)})")
+    if "pipeline" not in raw:
+        raise ConfigError("pipeline: required table is missing")
+    pipeline = build(PipelineSection, _table(raw, "pipeline"), "pipeline")
+    engine = build(EngineSection, _table(raw, "engine"), "engine")
+    stage_tables = raw.get("stage", [])
+    if not isinstance(stage_tables, list):
+        raise ConfigError("stage: expected [[stage]] tables")
+    stages: list[Stage] = []
+    seen: set[str] = set()
+    for i, table in enumerate(stage_tables, start=1):
+        stages.append(_stage(table, i, seen))
+    finetune = raw.get("finetune", {})
+    if not isinstance(finetune, dict):
+        raise ConfigError("finetune: expected a table")
+    config = PipelineConfig(path, pipeline, engine, stages, finetune)
+    if not config.input_path.exists() and not any(c in pipeline.input for c in "*?["):
+        raise ConfigError(f'pipeline.input: no such file or folder "{config.input_path}"')
+    return config
+
+
+def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    table = raw.get(key, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{key}: expected a table")
+    return table
+
+
+def _stage(table: Any, index: int, seen: set[str]) -> Stage:
+    prefix = f"stage[{index}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{prefix}: expected a table")
+    op = table.get("op")
+    if op is None:
+        raise ConfigError(f"{prefix}.op: required key is missing")
+    if op not in REGISTRY:
+        raise ConfigError(f'{prefix}.op: unknown operator "{op}"{suggest(str(op), REGISTRY)}'
+                          " (see `curate ops`)")
+    name = table.get("name", op)
+    if not isinstance(name, str):
+        raise ConfigError(f"{prefix}.name: expected a string, got {name!r}")
+    if name in seen:
+        if "name" in table:
+            raise ConfigError(f'{prefix}.name: "{name}" is already used by an earlier stage')
+        name = f"{op}_{index}"
+    seen.add(name)
+    params = build(REGISTRY[op].Params, table, prefix, ignore=("op", "name"))
+    return Stage(index, name, op, params)

@@ -1,0 +1,194 @@
+"""Runs a validated pipeline: plans passes, dispatches shard tasks, fits global stages,
+keeps the manifest, and supports resuming a killed run."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from curate.config import PipelineConfig
+from curate.engine.executors import make_executor
+from curate.engine.layout import RunLayout
+from curate.engine.manifest import Manifest
+from curate.engine.plan import Pass, make_plan
+from curate.engine.task import ShardResult, ShardTask, run_shard_pass
+from curate.errors import ConfigError, CurateError
+from curate.io import discover_shards, write_shard
+from curate.ops.base import FitContext
+
+
+class Reporter(Protocol):
+    """Receives progress events (the CLI draws rich progress bars from them)."""
+
+    def start_pass(self, plan_pass: Pass, passes: int, shards: int, done: int) -> None: ...
+    def shard_done(self, result: ShardResult) -> None: ...
+    def end_pass(self) -> None: ...
+
+
+class SilentReporter:
+    """A reporter that shows nothing."""
+
+    def start_pass(self, plan_pass: Pass, passes: int, shards: int, done: int) -> None:
+        """Ignore."""
+
+    def shard_done(self, result: ShardResult) -> None:
+        """Ignore."""
+
+    def end_pass(self) -> None:
+        """Ignore."""
+
+
+def _source_root(spec: Path) -> Path:
+    """The folder shard names are taken relative to (for derived ids)."""
+    if spec.is_dir():
+        return spec
+    if spec.is_file():
+        return spec.parent
+    parts = []
+    for part in spec.parts:
+        if any(c in part for c in "*?["):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")
+
+
+def _check_paths(inputs: list[Path], run_dir: Path) -> None:
+    """Refuse a run folder that overlaps the input."""
+    out = run_dir.resolve()
+    for shard in inputs:
+        if shard.resolve().is_relative_to(out):
+            raise ConfigError(f"pipeline.output: run folder {run_dir} contains input {shard}")
+
+
+def prepare_run_dir(config: PipelineConfig, resume: bool, overwrite: bool) -> Manifest | None:
+    """Check the run folder; return the manifest to resume from, or None for a fresh run."""
+    layout = RunLayout(config.output_path)
+    root = layout.root
+    if root.exists() and root.is_file():
+        raise ConfigError(f"pipeline.output: {root} is a file, not a folder")
+    if root.exists() and any(root.iterdir()):
+        if overwrite:
+            shutil.rmtree(root)
+        elif resume and layout.manifest.exists():
+            manifest = Manifest.load(layout.manifest)
+            if manifest.data["config_hash"] != config.hash():
+                raise ConfigError(
+                    f"{root}: was made by a different pipeline config "
+                    f"(hash {manifest.data['config_hash']}, now {config.hash()}); "
+                    "use --overwrite to start over"
+                )
+            return manifest
+        elif resume:
+            raise ConfigError(f"{root}: no manifest.json to resume from; use --overwrite")
+        else:
+            raise ConfigError(
+                f"{root}: run folder exists and is not empty; use --resume to continue it "
+                "or --overwrite to replace it"
+            )
+    return None
+
+
+def run_pipeline(
+    config: PipelineConfig,
+    resume: bool = False,
+    overwrite: bool = False,
+    reporter: Reporter | None = None,
+) -> Manifest:
+    """Run `config` to completion and return its manifest. Raises CurateError on failure."""
+    reporter = reporter or SilentReporter()
+    started = time.perf_counter()
+    shards = discover_shards(config.input_path)
+    layout = RunLayout(config.output_path)
+    _check_paths(shards, layout.root)
+    manifest = prepare_run_dir(config, resume, overwrite)
+    plan = make_plan(config)
+    root = _source_root(config.input_path)
+    names = [s.relative_to(root).as_posix() if s.is_relative_to(root) else s.name for s in shards]
+    if manifest is None:
+        layout.root.mkdir(parents=True, exist_ok=True)
+        inputs = [{"index": i, "path": str(s), "name": n, "bytes": s.stat().st_size}
+                  for i, (s, n) in enumerate(zip(shards, names, strict=True))]
+        manifest = Manifest.new(layout.manifest, config, inputs,
+                                [[st.name for st in p.stages] for p in plan])
+    elif len(manifest.data["inputs"]) != len(shards):
+        raise ConfigError(f"{config.input_path}: the input shards changed since the run began "
+                          f"({len(manifest.data['inputs'])} then, {len(shards)} now)")
+    _remove_temp_files(layout.root)
+    manifest.data["status"] = "running"
+    manifest.save()
+
+    executor = make_executor(config.engine)
+    try:
+        for plan_pass in plan:
+            if plan_pass.opens_with is not None:
+                _fit(plan_pass, config, layout, manifest, executor, len(shards))
+            todo = [
+                ShardTask(config, plan_pass, i, shards[i], names[i], layout)
+                for i in range(len(shards))
+                if not manifest.shard_done(plan_pass.index, i)
+            ]
+            reporter.start_pass(plan_pass, len(plan), len(shards), len(shards) - len(todo))
+            try:
+                for result in _run_all(executor.map_unordered(run_shard_pass, todo), manifest):
+                    reporter.shard_done(result)
+            finally:
+                reporter.end_pass()
+    except CurateError as exc:
+        manifest.data["status"] = "failed"
+        manifest.data["error"] = str(exc)
+        manifest.save()
+        raise
+    finally:
+        executor.close()
+
+    manifest.summarize(time.perf_counter() - started)
+    if manifest.data["totals"]["input_rows"] == 0:
+        manifest.data["status"] = "failed"
+        manifest.data["error"] = "corpus is empty"
+        manifest.save()
+        raise CurateError(f"{config.input_path}: corpus is empty (0 rows in {len(shards)} shards)")
+    manifest.data["status"] = "complete"
+    manifest.data["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    manifest.save()
+    shutil.rmtree(layout.work, ignore_errors=True)
+    return manifest
+
+
+def _run_all(results: Iterator[ShardResult], manifest: Manifest) -> Iterator[ShardResult]:
+    """Record each finished shard; on the first failure, save progress and re-raise."""
+    try:
+        for result in results:
+            manifest.record(result)
+            manifest.save(force=False)
+            yield result
+    finally:
+        manifest.save()
+
+
+def _fit(plan_pass: Pass, config: PipelineConfig, layout: RunLayout, manifest: Manifest,
+         executor: object, shards: int) -> None:
+    """Fit the global stage that opens `plan_pass`, unless a resumed run already did."""
+    stage = plan_pass.opens_with
+    assert stage is not None
+    if manifest.fit_done(stage.name) and layout.state(stage.name).exists():
+        return
+    t0 = time.perf_counter()
+    context = FitContext(
+        summaries=layout.summaries(plan_pass.index - 1, shards),
+        work_dir=layout.work / f"fit-{stage.name}",
+        map=executor,  # type: ignore[arg-type]
+    )
+    context.work_dir.mkdir(parents=True, exist_ok=True)
+    state = stage.operator(config).fit(context)
+    write_shard(state, layout.state(stage.name))
+    manifest.record_fit(stage.name, time.perf_counter() - t0)
+    manifest.save()
+
+
+def _remove_temp_files(root: Path) -> None:
+    """Delete temporary files a killed run left behind (their final names were never made)."""
+    for tmp in root.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)

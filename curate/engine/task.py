@@ -1,0 +1,192 @@
+"""The unit of work: one pass over one shard. Pure given its files, so any engine can run it,
+any number of times, with the same result."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from curate.config import PipelineConfig, Stage
+from curate.engine.layout import RunLayout
+from curate.engine.plan import Pass
+from curate.io import ROW_COLUMN, read_shard, write_chunked, write_shard
+from curate.ops import REGISTRY
+from curate.ops.base import REASON
+
+READ_STAGE = "read"
+
+
+@dataclass
+class ShardTask:
+    """Which pass over which shard, with everything needed to run it."""
+
+    config: PipelineConfig
+    plan_pass: Pass
+    shard: int
+    source: Path
+    source_name: str
+    layout: RunLayout
+
+
+@dataclass
+class StageCount:
+    """Rows in, kept and rejected by one stage on one shard, and the time it took."""
+
+    stage: str
+    rows_in: int
+    kept: int
+    rejected: int
+    seconds: float
+
+
+@dataclass
+class ShardResult:
+    """What one task reports back to the driver."""
+
+    pass_index: int
+    shard: int
+    counts: list[StageCount] = field(default_factory=list)
+    rows_in: int = 0
+    rows_out: int = 0
+    bytes_in: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class OutputColumns:
+    """Which operator-added columns go where: stats/ (signals), curated/ (annotations),
+    rejected/ (rejection columns, present in every rejected shard so all share a schema)."""
+
+    signals: frozenset[str]
+    annotations: frozenset[str]
+    rejection: tuple[str, ...]
+
+    @classmethod
+    def of(cls, config: PipelineConfig) -> OutputColumns:
+        """The columns declared by the configured operators."""
+        ops = [REGISTRY[s.op] for s in config.stages]
+        rejection = dict.fromkeys(c for op in ops for c in op.rejection_columns)
+        return cls(
+            frozenset(c for op in ops for c in op.signals),
+            frozenset(c for op in ops for c in op.annotations),
+            tuple(rejection),
+        )
+
+    def curated(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """Input columns and annotations."""
+        drop = self.signals | set(self.rejection)
+        return batch.select(c for c in batch.columns if not c.startswith("__") and c not in drop)
+
+    def rejected(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """Input columns, then reason, stage and every rejection column."""
+        drop = self.signals | self.annotations | {"reason", "stage", *self.rejection}
+        inputs = [c for c in batch.columns if not c.startswith("__") and c not in drop]
+        extra = [
+            pl.col(c) if c in batch.columns else pl.lit(None, dtype=pl.String).alias(c)
+            for c in ("reason", "stage", *self.rejection)
+        ]
+        return batch.select(*inputs, *extra)
+
+    def stats(self, batch: pl.DataFrame, id_col: str) -> pl.DataFrame:
+        """Id, row, signals and annotations, and stage and reason when rejected."""
+        measured = self.signals | self.annotations
+        keep = [id_col, ROW_COLUMN] + [c for c in batch.columns if c in measured]
+        keep += [c for c in ("stage", "reason") if c in batch.columns]
+        return batch.select(keep).rename({ROW_COLUMN: "row"})
+
+
+def _split(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Separate rows an operator marked in REASON from the kept ones."""
+    if REASON not in batch.columns:
+        return batch, None
+    rejected_mask = batch[REASON].is_not_null()
+    extra = [c for c in REGISTRY[stage.op].rejection_columns if c in batch.columns]
+    kept = batch.filter(~rejected_mask).drop(REASON, *extra)
+    if not rejected_mask.any():
+        return kept, None
+    rejected = batch.filter(rejected_mask).rename({REASON: "reason"})
+    return kept, rejected.with_columns(pl.lit(stage.name).alias("stage"))
+
+
+def run_shard_pass(task: ShardTask) -> ShardResult:
+    """Run one pass over one shard and write its outputs (kept, rejected, stats, summaries).
+
+    Every file is written after all computation succeeded, each atomically, so a failed or
+    killed task leaves nothing half-written and a rerun overwrites with identical bytes.
+    """
+    start = time.perf_counter()
+    config, plan_pass, layout = task.config, task.plan_pass, task.layout
+    text = config.pipeline.text_column
+    result = ShardResult(plan_pass.index, task.shard)
+    rejected: list[pl.DataFrame] = []
+
+    if plan_pass.index == 0:
+        result.bytes_in = task.source.stat().st_size
+        batch = read_shard(task.source, text, config.pipeline.id_column, task.source_name)
+        null_text = batch[text].is_null()
+        if null_text.any():
+            rejected.append(
+                batch.filter(null_text).with_columns(
+                    pl.lit("null_text").alias("reason"), pl.lit(READ_STAGE).alias("stage")
+                )
+            )
+            batch = batch.filter(~null_text)
+        result.counts.append(
+            StageCount(READ_STAGE, len(null_text), batch.height, int(null_text.sum()), 0.0)
+        )
+    else:
+        batch = pl.read_parquet(layout.work_shard(plan_pass.index - 1, task.shard))
+    result.rows_in = batch.height
+
+    for stage in plan_pass.stages:
+        t0 = time.perf_counter()
+        op = stage.operator(config)
+        rows_in = batch.height
+        if stage is plan_pass.opens_with:
+            state = pl.read_parquet(layout.state(stage.name))
+            batch = op.transform(batch, state, task.shard)
+        else:
+            batch = op.transform(batch)
+        batch, dropped = _split(batch, stage)
+        if dropped is not None:
+            rejected.append(dropped)
+        result.counts.append(
+            StageCount(stage.name, rows_in, batch.height, rows_in - batch.height,
+                       time.perf_counter() - t0)
+        )
+
+    summary = None
+    if plan_pass.observes is not None:
+        t0 = time.perf_counter()
+        summary = plan_pass.observes.operator(config).observe(batch, task.shard)
+        result.counts.append(StageCount(plan_pass.observes.name, 0, 0, 0,
+                                        time.perf_counter() - t0))
+
+    columns = OutputColumns.of(config)
+    id_col = config.pipeline.id_column
+    rejected_frame = pl.concat(rejected, how="diagonal_relaxed") if rejected else None
+    stem = f"part-{task.shard:05d}"
+    max_rows = config.pipeline.max_rows_per_shard
+
+    # Write: summaries and work files first, curated output last.
+    if summary is not None:
+        write_shard(summary, layout.summary(plan_pass.index, task.shard))
+    if rejected_frame is not None:
+        write_chunked(columns.rejected(rejected_frame), layout.rejected,
+                      f"{stem}-p{plan_pass.index}", max_rows)
+        write_shard(columns.stats(rejected_frame, id_col),
+                    layout.work_stats(plan_pass.index, task.shard))
+    if plan_pass.last:
+        stats = [pl.read_parquet(p) for p in layout.earlier_stats(plan_pass.index, task.shard)]
+        stats.append(columns.stats(batch, id_col))
+        write_shard(pl.concat(stats, how="diagonal_relaxed"), layout.stats_shard(task.shard))
+        write_chunked(columns.curated(batch), layout.curated, stem, max_rows)
+    else:
+        write_shard(batch, layout.work_shard(plan_pass.index, task.shard))
+
+    result.rows_out = batch.height
+    result.seconds = time.perf_counter() - start
+    return result

@@ -1,0 +1,19 @@
+"""Corpus file I/O: discovering, reading and writing shards."""
+
+from curate.io.shards import (
+    ROW_COLUMN,
+    discover_shards,
+    read_corpus,
+    read_shard,
+    write_chunked,
+    write_shard,
+)
+
+__all__ = [
+    "ROW_COLUMN",
+    "discover_shards",
+    "read_corpus",
+    "read_shard",
+    "write_chunked",
+    "write_shard",
+]

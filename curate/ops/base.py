@@ -1,0 +1,136 @@
+"""The operator contract and the registry every operator joins.
+
+Row operators take a batch (a polars DataFrame) and return it rewritten, annotated and/or with
+rows marked for rejection. Global operators see the whole corpus through a sklearn-like
+contract: `observe` each shard into a small summary, `fit` the summaries into a state,
+`transform` each shard with that state. Operators never read or write files themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import polars as pl
+
+# Internal column: the rejection reason of a row (null while the row is kept).
+REASON = "__reason"
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What an operator knows about where it runs: its stage, the text column, the seed."""
+
+    stage: str = "stage"
+    text_column: str = "text"
+    id_column: str = "id"
+    seed: int = 0
+    config_dir: Path = Path(".")
+
+
+@dataclass
+class NoParams:
+    """Parameters of an operator that takes none."""
+
+
+class Operator(ABC):
+    """Base of all operators: a name, typed parameters and a one-line docstring."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type] = NoParams
+    # Per-document measurements written to stats/ (not to curated/).
+    signals: ClassVar[tuple[str, ...]] = ()
+    # Columns kept in curated/ output (scores, labels the operator adds).
+    annotations: ClassVar[tuple[str, ...]] = ()
+    # Columns that only rejected rows carry (e.g. `dup_of`); dropped from kept rows.
+    rejection_columns: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, params: Any = None, context: StageContext | None = None) -> None:
+        self.params = params if params is not None else self.Params()
+        self.context = context or StageContext()
+
+    @property
+    def text(self) -> pl.Expr:
+        """The text column as a polars expression."""
+        return pl.col(self.context.text_column)
+
+    @staticmethod
+    def reject_when(condition: pl.Expr, reason: str | pl.Expr) -> pl.Expr:
+        """An expression giving `reason` where `condition` holds and null elsewhere."""
+        reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+        return pl.when(condition).then(reason_expr).otherwise(None).cast(pl.String).alias(REASON)
+
+    @staticmethod
+    def first_reason(*rules: tuple[pl.Expr, str]) -> pl.Expr:
+        """The reason of the first rule whose condition holds, null if none does."""
+        expr = pl.lit(None, dtype=pl.String)
+        for condition, reason in reversed(rules):
+            expr = pl.when(condition).then(pl.lit(reason)).otherwise(expr)
+        return expr.alias(REASON)
+
+
+class RowOperator(Operator):
+    """A pure batch -> batch step: cleaners rewrite text, annotators add columns, filters
+    set the REASON column (null = kept). Consecutive row operators are fused into one pass."""
+
+    @abstractmethod
+    def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """Return the batch rewritten, annotated or with rejected rows marked in REASON."""
+
+
+class MapFn:
+    """Runs a function over a list of argument tuples, in parallel where the engine can."""
+
+    def __call__(self, fn: Callable[..., Any], args: Iterable[tuple]) -> list[Any]:
+        return [fn(*a) for a in args]
+
+
+@dataclass
+class FitContext:
+    """What `fit` gets: the per-shard summary files, a scratch folder and a parallel map."""
+
+    summaries: list[Path]
+    work_dir: Path
+    map: MapFn = dataclasses.field(default_factory=MapFn)
+
+
+class GlobalOperator(Operator):
+    """An operator that needs the whole corpus: observe shards, fit a state, transform shards.
+
+    `observe` output and `fit` state are small polars frames the engine spills to the run
+    folder, so a global stage resumes at phase granularity and no step holds the corpus.
+    """
+
+    @abstractmethod
+    def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
+        """A small per-shard summary (e.g. hashes) for `fit`."""
+
+    @abstractmethod
+    def fit(self, context: FitContext) -> pl.DataFrame:
+        """Combine the shard summaries into a state frame."""
+
+    @abstractmethod
+    def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
+        """Apply the state to one shard: annotate and/or mark rows in REASON."""
+
+
+REGISTRY: dict[str, type[Operator]] = {}
+
+
+def register(cls: type[Operator]) -> type[Operator]:
+    """Class decorator adding an operator to the registry under its `name`."""
+    if cls.name in REGISTRY:
+        raise ValueError(f"operator {cls.name!r} registered twice")
+    if not cls.__doc__:
+        raise ValueError(f"operator {cls.name!r} needs a docstring")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def summary_line(cls: type[Operator]) -> str:
+    """The first line of an operator's docstring."""
+    return (cls.__doc__ or "").strip().splitlines()[0]

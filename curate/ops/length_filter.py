@@ -1,0 +1,52 @@
+"""`length_filter`: drop documents too short or too long, in characters and in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from curate.ops.base import RowOperator, register
+from curate.params import param
+from curate.text import word_count
+
+
+@dataclass
+class LengthFilterParams:
+    min_chars: int = param(1, "fewest characters a document may have")
+    max_chars: int | None = param(None, "most characters (no limit when unset)")
+    min_words: int = param(0, "fewest words (each CJK character counts as one word)")
+    max_words: int | None = param(None, "most words (no limit when unset)")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check the bounds are consistent."""
+        for low, high in (("min_chars", "max_chars"), ("min_words", "max_words")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo < 0:
+                return low, f"must be >= 0, got {lo}"
+            if hi is not None and hi < lo:
+                return high, f"must be >= {low} ({lo}), got {hi}"
+        return None
+
+
+@register
+class LengthFilter(RowOperator):
+    """Reject documents outside character and word bounds (zh-aware: a CJK character is a word)."""
+
+    name = "length_filter"
+    Params = LengthFilterParams
+    signals = ("n_chars", "n_words")
+
+    def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
+        p: LengthFilterParams = self.params
+        batch = batch.with_columns(
+            self.text.str.len_chars().cast(pl.Int64).alias("n_chars"),
+            word_count(self.text).alias("n_words"),
+        )
+        chars, words = pl.col("n_chars"), pl.col("n_words")
+        rules = [(chars < p.min_chars, "too_few_chars"), (words < p.min_words, "too_few_words")]
+        if p.max_chars is not None:
+            rules.append((chars > p.max_chars, "too_many_chars"))
+        if p.max_words is not None:
+            rules.append((words > p.max_words, "too_many_words"))
+        return batch.with_columns(self.first_reason(*rules))

@@ -1,0 +1,89 @@
+"""`normalize`: Unicode, HTML and whitespace normalisation of the text column."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import ftfy
+import polars as pl
+
+from curate.ops.base import RowOperator, register
+from curate.params import param
+
+# Byte sequences that UTF-8 text shows after a wrong latin-1 / cp1252 decode: a lead byte
+# character (Ã, Â, â, å, æ, ç, è, é, ä ...) followed by a continuation-byte character.
+MOJIBAKE_HINT = r"[ÂÃâåæçèéäÅÆÇÈÉÄ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+SCRIPT_OR_STYLE = [r"(?is)<script\b.*?</script\s*>", r"(?is)<style\b.*?</style\s*>"]
+COMMENT = r"(?s)<!--.*?-->"
+BLOCK_TAG = (
+    r"(?i)</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|pre)"
+    r"\b[^<>]*>"
+)
+ANY_TAG = r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>"
+ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+INVISIBLE = r"[\u200b-\u200d\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+@dataclass
+class NormalizeParams:
+    form: Literal["NFKC", "NFC", "none"] = param("NFKC", "Unicode normalisation form")
+    strip_html: bool = param(True, "remove HTML tags, comments, scripts; decode entities")
+    fix_mojibake: bool = param(True, "repair UTF-8 text mis-decoded as latin-1/cp1252 (ftfy)")
+    whitespace: bool = param(True, "collapse spaces, trim lines, at most one blank line")
+
+
+def _apply_where(texts: pl.Series, mask: pl.Series, fn: Callable[[str], str]) -> pl.Series:
+    """Apply a Python string function only to the rows where `mask` holds."""
+    if not mask.any():
+        return texts
+    values = texts.to_list()
+    for i in mask.arg_true().to_list():
+        values[i] = fn(values[i])
+    return pl.Series(texts.name, values, dtype=pl.String)
+
+
+@register
+class Normalize(RowOperator):
+    """Unicode NFKC, HTML tags and entities stripped, mojibake repaired, whitespace tidied."""
+
+    name = "normalize"
+    Params = NormalizeParams
+    signals = ("normalize_chars_removed",)
+
+    def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
+        p: NormalizeParams = self.params
+        col = self.context.text_column
+        before = batch[col].str.len_chars()
+        text = batch[col]
+        if p.fix_mojibake:
+            text = _apply_where(text, text.str.contains(MOJIBAKE_HINT).fill_null(False),
+                                ftfy.fix_encoding)
+        if p.strip_html:
+            text = self._strip_html(text)
+        if p.form != "none":
+            text = text.str.normalize(p.form)
+        text = text.str.replace_all(INVISIBLE, "")
+        if p.whitespace:
+            text = (
+                text.str.replace_all(r"[^\S\n]+", " ")
+                .str.replace_all(r" ?\n ?", "\n")
+                .str.replace_all(r"\n{3,}", "\n\n")
+                .str.strip_chars()
+            )
+        return batch.with_columns(
+            text.alias(col), (before - text.str.len_chars()).alias("normalize_chars_removed")
+        )
+
+    @staticmethod
+    def _strip_html(text: pl.Series) -> pl.Series:
+        for pattern in SCRIPT_OR_STYLE:
+            text = text.str.replace_all(pattern, " ")
+        text = (
+            text.str.replace_all(COMMENT, " ")
+            .str.replace_all(BLOCK_TAG, "\n")
+            .str.replace_all(ANY_TAG, "")
+        )
+        return _apply_where(text, text.str.contains(ENTITY).fill_null(False), html.unescape)

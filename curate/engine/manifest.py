@@ -88,6 +88,7 @@ class Manifest:
         stages: dict[str, dict[str, Any]] = {}
         rows_in = bytes_in = 0
         for p in self.data["passes"]:
+            p["peak_rss_mb"] = max((s["peak_rss_mb"] for s in p["shards"].values()), default=0)
             for shard in p["shards"].values():
                 bytes_in += shard["bytes_in"]
                 for c in shard["counts"]:

@@ -16,7 +16,7 @@ from curate.engine.manifest import Manifest
 from curate.engine.plan import Pass, make_plan
 from curate.engine.task import ShardResult, ShardTask, run_shard_pass
 from curate.errors import ConfigError, CurateError
-from curate.io import discover_shards, write_shard
+from curate.io import check_shard, discover_shards, write_shard
 from curate.ops.base import FitContext
 
 
@@ -103,6 +103,8 @@ def run_pipeline(
     shards = discover_shards(config.input_path)
     layout = RunLayout(config.output_path)
     _check_paths(shards, layout.root)
+    for shard in shards:
+        check_shard(shard, config.pipeline.text_column)
     manifest = prepare_run_dir(config, resume, overwrite)
     plan = make_plan(config)
     root = _source_root(config.input_path)
@@ -116,6 +118,8 @@ def run_pipeline(
     elif len(manifest.data["inputs"]) != len(shards):
         raise ConfigError(f"{config.input_path}: the input shards changed since the run began "
                           f"({len(manifest.data['inputs'])} then, {len(shards)} now)")
+    elif manifest.data["status"] == "complete":
+        return manifest
     _remove_temp_files(layout.root)
     manifest.data["status"] = "running"
     manifest.save()
@@ -123,13 +127,13 @@ def run_pipeline(
     executor = make_executor(config.engine)
     try:
         for plan_pass in plan:
-            if plan_pass.opens_with is not None:
-                _fit(plan_pass, config, layout, manifest, executor, len(shards))
             todo = [
                 ShardTask(config, plan_pass, i, shards[i], names[i], layout)
                 for i in range(len(shards))
                 if not manifest.shard_done(plan_pass.index, i)
             ]
+            if plan_pass.opens_with is not None and todo:
+                _fit(plan_pass, config, layout, manifest, executor, len(shards))
             reporter.start_pass(plan_pass, len(plan), len(shards), len(shards) - len(todo))
             try:
                 for result in _run_all(executor.map_unordered(run_shard_pass, todo), manifest):

@@ -3,6 +3,7 @@ any number of times, with the same result."""
 
 from __future__ import annotations
 
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ class ShardResult:
     rows_out: int = 0
     bytes_in: int = 0
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # high-water mark of the process that ran the task
 
 
 @dataclass(frozen=True)
@@ -189,4 +191,5 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
 
     result.rows_out = batch.height
     result.seconds = time.perf_counter() - start
+    result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result

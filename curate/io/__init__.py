@@ -2,6 +2,7 @@
 
 from curate.io.shards import (
     ROW_COLUMN,
+    check_shard,
     discover_shards,
     read_corpus,
     read_shard,
@@ -11,6 +12,7 @@ from curate.io.shards import (
 
 __all__ = [
     "ROW_COLUMN",
+    "check_shard",
     "discover_shards",
     "read_corpus",
     "read_shard",

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate.errors import ConfigError, DataError
@@ -82,6 +83,27 @@ def read_shard(
         prefix = f"{source or path.name}:"
         df = df.with_columns((pl.lit(prefix) + pl.col(ROW_COLUMN).cast(pl.String)).alias(id_column))
     return df
+
+
+def check_shard(path: Path, text_column: str = "text") -> None:
+    """Cheap pre-flight check of a Parquet shard's footer and text column (JSONL shards are
+    checked when read). Raises DataError naming the file."""
+    if not path.name.endswith(PARQUET_SUFFIXES):
+        return
+    try:
+        schema = pq.read_schema(path)
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"{path}: not a readable Parquet file ({reason})") from exc
+    if text_column not in schema.names:
+        raise DataError(
+            f"{path}: no text column {text_column!r} (columns: {', '.join(schema.names)})"
+        )
+    dtype = schema.field(text_column).type
+    if not (pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
+            or pa.types.is_string_view(dtype) or pa.types.is_null(dtype)):
+        raise DataError(f"{path}: column {text_column!r} has type {dtype}, expected a string "
+                        "column")
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    console = Console(stderr=False)
+    console = Console(soft_wrap=True)
     try:
         return args.handler(args, console)
     except CurateError as exc:

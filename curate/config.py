@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,12 +97,12 @@ class PipelineConfig:
     @property
     def input_path(self) -> Path:
         """The input spec resolved against the pipeline file's folder."""
-        return self.path.parent / self.pipeline.input
+        return Path(os.path.normpath(self.path.parent / self.pipeline.input))
 
     @property
     def output_path(self) -> Path:
         """The run folder resolved against the pipeline file's folder."""
-        return self.path.parent / self.pipeline.output
+        return Path(os.path.normpath(self.path.parent / self.pipeline.output))
 
     def canonical(self) -> dict[str, Any]:
         """What determines the output (the engine does not), with defaults filled in."""

@@ -83,7 +83,10 @@ def _cmd_sample(args: argparse.Namespace, console: Console) -> int:
     from curate.sample import generate_sample
 
     summary = generate_sample(args.out, n_docs=args.docs, seed=args.seed, n_shards=args.shards)
-    console.print(f"wrote sample corpus to {args.out}: {summary}")
+    console.print(f"wrote sample corpus to {args.out}")
+    for key in ("split", "noise", "lang"):
+        if key in summary:
+            console.print(f"  {key}: {summary[key]}")
     return 0
 
 

@@ -25,6 +25,12 @@ BLOCK_TAG = (
 ANY_TAG = r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>"
 ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 INVISIBLE = r"[\u200b-\u200d\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# Full-width punctuation that Chinese text uses as its normal punctuation (，！？：；（）～ ...):
+# NFKC would turn it into ASCII, so it is parked in the Private Use Area around the
+# normalisation. Full-width letters and digits are still folded to ASCII.
+CJK_PUNCTUATION = [chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21),
+                                    *range(0xFF3B, 0xFF41), *range(0xFF5B, 0xFF5F))]
+PARKED = [chr(0xF0000 + i) for i in range(len(CJK_PUNCTUATION))]
 
 
 @dataclass
@@ -33,6 +39,7 @@ class NormalizeParams:
     strip_html: bool = param(True, "remove HTML tags, comments, scripts; decode entities")
     fix_mojibake: bool = param(True, "repair UTF-8 text mis-decoded as latin-1/cp1252 (ftfy)")
     whitespace: bool = param(True, "collapse spaces, trim lines, at most one blank line")
+    keep_cjk_punctuation: bool = param(True, "keep full-width punctuation (，！？：；) as is")
 
 
 def _apply_where(texts: pl.Series, mask: pl.Series, fn: Callable[[str], str]) -> pl.Series:
@@ -64,7 +71,11 @@ class Normalize(RowOperator):
         if p.strip_html:
             text = self._strip_html(text)
         if p.form != "none":
+            if p.keep_cjk_punctuation:
+                text = text.str.replace_many(CJK_PUNCTUATION, PARKED)
             text = text.str.normalize(p.form)
+            if p.keep_cjk_punctuation:
+                text = text.str.replace_many(PARKED, CJK_PUNCTUATION)
         text = text.str.replace_all(INVISIBLE, "")
         if p.whitespace:
             text = (

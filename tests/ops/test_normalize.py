@@ -23,7 +23,8 @@ def norm(text: str | None, **params: object) -> str | None:
         ("if a < b and c > d", "if a < b and c > d"),
         ("CafÃ© dÃ©jÃ  vu", "Café déjà vu"),
         ("ä¸­æ–‡æµ‹è¯•", "中文测试"),
-        ("ｆｕｌｌ　ｗｉｄｔｈ", "full width"),
+        ("ｆｕｌｌ　ｗｉｄｔｈ１２３", "full width123"),
+        ("你好，世界！真的？（是）", "你好，世界！真的？（是）"),
         ("zero\u200bwidth\ufeff", "zerowidth"),
         ("  many   spaces \t here  \n\n\n\n\nnext  ", "many spaces here\n\nnext"),
     ],
@@ -36,6 +37,7 @@ def test_switches_turn_rewrites_off() -> None:
     assert norm("<b>x</b>", strip_html=False) == "<b>x</b>"
     assert norm("ｆｕｌｌ", form="none") == "ｆｕｌｌ"
     assert norm("a  b", whitespace=False) == "a  b"
+    assert norm("你好，世界！", keep_cjk_punctuation=False) == "你好,世界!"
 
 
 def test_records_characters_removed_and_keeps_nulls() -> None:

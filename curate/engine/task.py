@@ -163,7 +163,9 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
     summary = None
     if plan_pass.observes is not None:
         t0 = time.perf_counter()
-        summary = plan_pass.observes.operator(config).observe(batch, task.shard)
+        observer = plan_pass.observes.operator(config)
+        batch = observer.prepare(batch)
+        summary = observer.observe(batch, task.shard)
         result.counts.append(StageCount(plan_pass.observes.name, 0, 0, 0,
                                         time.perf_counter() - t0))
 

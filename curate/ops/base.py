@@ -105,6 +105,12 @@ class GlobalOperator(Operator):
     folder, so a global stage resumes at phase granularity and no step holds the corpus.
     """
 
+    def prepare(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """Add internal (`__`-prefixed) columns that both `observe` and `transform` need, so
+        they are computed once: the engine calls this before `observe` and keeps the columns
+        until `transform` has run. Identity by default."""
+        return batch
+
     @abstractmethod
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
         """A small per-shard summary (e.g. hashes) for `fit`."""

@@ -20,9 +20,12 @@ Handler = Callable[[argparse.Namespace, Console], int]
 
 
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
+    from rich.markdown import Markdown
+
     from curate.cli.progress import RichReporter, summary_table
     from curate.config import load_config
     from curate.engine import run_pipeline
+    from curate.report import build_report, markdown_summary
 
     config = load_config(args.pipeline)
     if args.engine:
@@ -32,8 +35,24 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     reporter = None if args.quiet else RichReporter(console)
     manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
                             reporter=reporter)
+    try:
+        report = build_report(config.output_path)
+    except Exception as exc:  # a report problem must not fail a finished run
+        print(f"warning: report.html not written: {exc}", file=sys.stderr)
+        report = None
     if not args.quiet:
-        console.print(summary_table(manifest))
+        if report is None:
+            console.print(summary_table(manifest))
+        else:
+            console.print(Markdown(markdown_summary(config.output_path)))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from curate.report import build_report
+
+    path = build_report(args.run, args.compare)
+    console.print(f"wrote {path} and {path.with_name('report.json')}")
     return 0
 
 
@@ -104,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--num-cpus", type=int, help="override [engine].num_cpus")
     run.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     run.set_defaults(handler=_cmd_run)
+
+    report = sub.add_parser("report", help="rebuild report.html and report.json of a run")
+    report.add_argument("run", type=Path)
+    report.add_argument("--compare", type=Path, metavar="OTHER_RUN",
+                        help="show another run side by side")
+    report.set_defaults(handler=_cmd_report)
 
     validate = sub.add_parser("validate", help="check a pipeline file without running it")
     validate.add_argument("pipeline", type=Path)

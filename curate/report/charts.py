@@ -1,0 +1,161 @@
+"""Plotly figures built from precomputed aggregates (bin counts, category counts): the page
+holds only these numbers, never per-document data, except for the small scatter sample."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+# Colours: all documents (before), curated (after), rejected, a second run, targets.
+ALL = "#9aa7b8"
+KEPT = "#2a7ab9"
+REJECTED = "#d1495b"
+OTHER_RUN = "#edae49"
+TARGET = "#1b998b"
+HEIGHT = 320
+
+_TEMPLATE = go.layout.Template(layout=go.Layout(
+    font={"family": "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', sans-serif",
+          "size": 12, "color": "#222"},
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    colorway=[KEPT, REJECTED, OTHER_RUN, TARGET, ALL, "#6c4f9c", "#8c564b"],
+    xaxis={"gridcolor": "#eee", "zerolinecolor": "#ccc", "automargin": True},
+    yaxis={"gridcolor": "#eee", "zerolinecolor": "#ccc", "automargin": True},
+    hoverlabel={"font": {"size": 12}},
+))
+
+
+def label(value: object) -> str:
+    """A data value as plotly text: escaped, since plotly reads a subset of HTML in labels."""
+    return html.escape(str(value), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, height: int = HEIGHT, **extra: object) -> go.Figure:
+    fig.update_layout(
+        template=_TEMPLATE,
+        title={"text": label(title), "x": 0.01, "xanchor": "left", "y": 1, "yref": "container",
+               "yanchor": "top", "pad": {"t": 10}, "font": {"size": 14}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 64, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0,
+                "font": {"size": 11}},
+        **extra,
+    )
+    return fig
+
+
+def funnel(stages: Sequence[str], values: Sequence[float], title: str,
+           unit: str = "rows") -> go.Figure:
+    """Rows (or characters) left after each stage."""
+    fig = go.Figure(go.Funnel(
+        y=[label(s) for s in stages], x=list(values),
+        texttemplate="%{x:,}<br>%{percentInitial:.1%}",
+        marker={"color": KEPT}, hovertemplate=f"%{{y}}: %{{x:,}} {unit}<extra></extra>",
+    ))
+    return _layout(fig, title, height=max(HEIGHT, 60 + 36 * len(stages)))
+
+
+def ranked_bars(labels: Sequence[str], values: Sequence[float], title: str,
+                color: str = REJECTED, unit: str = "rows") -> go.Figure:
+    """A horizontal bar per label, largest on top."""
+    fig = go.Figure(go.Bar(
+        y=[label(v) for v in labels], x=list(values), orientation="h", marker={"color": color},
+        text=[f"{v:,}" for v in values], textposition="auto",
+        hovertemplate=f"%{{y}}: %{{x:,}} {unit}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(HEIGHT, 60 + 26 * len(labels)))
+
+
+def histogram(edges: Sequence[float], series: dict[str, Sequence[int]], title: str,
+              log_x: bool = False, thresholds: Sequence[tuple[float, str]] = (),
+              colors: Sequence[str] = (ALL, KEPT), x_title: str = "") -> go.Figure:
+    """Step histograms (one per series) over shared bin edges, with threshold lines."""
+    fig = go.Figure()
+    for (name, counts), color in zip(series.items(), colors, strict=False):
+        fig.add_trace(go.Scatter(
+            x=list(edges), y=[*counts, counts[-1] if counts else 0], name=label(name),
+            mode="lines", line={"shape": "hv", "color": color, "width": 1.5},
+            fill="tozeroy", opacity=0.6,
+            hovertemplate="from %{x:,.4g}: %{y:,}<extra>" + label(name) + "</extra>",
+        ))
+    for i, (value, text) in enumerate(thresholds):
+        fig.add_shape(type="line", x0=value, x1=value, y0=0, y1=1, yref="paper",
+                      line={"color": "#222", "dash": "dash", "width": 1})
+        # Annotations on a log axis take the log of the position (shapes do not).
+        fig.add_annotation(x=math.log10(value) if log_x else value, y=1, yref="paper",
+                           text=label(text), showarrow=False, xanchor="left", yanchor="top",
+                           yshift=-14 * i, font={"size": 10}, bgcolor="rgba(255,255,255,0.8)")
+    fig.update_xaxes(type="log" if log_x else "linear", title=label(x_title))
+    fig.update_yaxes(title="documents", rangemode="tozero")
+    return _layout(fig, title)
+
+
+def grouped_bars(categories: Sequence[str], series: dict[str, Sequence[float]], title: str,
+                 colors: Sequence[str] = (ALL, KEPT, OTHER_RUN), percent: bool = True,
+                 markers: dict[str, Sequence[float | None]] | None = None,
+                 x_title: str = "", y_title: str = "") -> go.Figure:
+    """Bars per category side by side, one per series; optional target markers."""
+    fig = go.Figure()
+    fmt = ".1%" if percent else ",.4g"
+    cats = [label(c) for c in categories]
+    for (name, values), color in zip(series.items(), colors, strict=False):
+        fig.add_trace(go.Bar(x=cats, y=list(values), name=label(name), marker={"color": color},
+                             hovertemplate=f"%{{x}}: %{{y:{fmt}}}<extra>{label(name)}</extra>"))
+    for name, values in (markers or {}).items():
+        fig.add_trace(go.Scatter(
+            x=cats, y=list(values), name=label(name), mode="markers",
+            marker={"symbol": "diamond", "size": 11, "color": TARGET,
+                    "line": {"color": "white", "width": 1}},
+            hovertemplate=f"%{{x}}: %{{y:{fmt}}}<extra>{label(name)}</extra>",
+        ))
+    fig.update_xaxes(type="category", title=label(x_title))
+    fig.update_yaxes(tickformat=".0%" if percent else None, title=label(y_title))
+    return _layout(fig, title, barmode="group")
+
+
+def scatter(points: dict[str, tuple[Sequence[float], Sequence[float]]], title: str,
+            x_title: str, y_title: str,
+            colors: Sequence[str] = (KEPT, REJECTED)) -> go.Figure:
+    """A point cloud per group (e.g. curated vs rejected) of two score dimensions."""
+    fig = go.Figure()
+    for (name, (xs, ys)), color in zip(points.items(), colors, strict=False):
+        fig.add_trace(go.Scatter(
+            x=list(xs), y=list(ys), name=label(name), mode="markers",
+            marker={"color": color, "size": 4, "opacity": 0.55},
+        ))
+    fig.update_xaxes(title=label(x_title))
+    fig.update_yaxes(title=label(y_title))
+    return _layout(fig, title, height=380)
+
+
+def bars_with_errors(categories: Sequence[str], series: dict[str, Sequence[float | None]],
+                     errors: dict[str, Sequence[float | None]], title: str,
+                     y_title: str = "") -> go.Figure:
+    """Grouped bars with ± error bars (e.g. mean ± 95 % CI over seeds)."""
+    fig = go.Figure()
+    for name, values in series.items():
+        err = [e or 0 for e in errors.get(name, [None] * len(values))]
+        fig.add_trace(go.Bar(
+            x=[label(c) for c in categories], y=list(values), name=label(name),
+            error_y={"type": "data", "array": err, "visible": True},
+        ))
+    fig.update_yaxes(title=label(y_title))
+    return _layout(fig, title, barmode="group")
+
+
+def horizontal_stack(labels: Sequence[str], series: dict[str, Sequence[float]], title: str,
+                     unit: str = "") -> go.Figure:
+    """Horizontal bars, one group per label (e.g. seconds per stage)."""
+    fig = go.Figure()
+    for name, values in series.items():
+        fig.add_trace(go.Bar(
+            y=[label(v) for v in labels], x=list(values), name=label(name), orientation="h",
+            hovertemplate=f"%{{y}}: %{{x:,.3g}} {unit}<extra>{label(name)}</extra>",
+        ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, barmode="group", height=max(HEIGHT, 60 + 30 * len(labels)))

@@ -51,7 +51,8 @@ def test_run_prints_summary_table(tmp_path: Path, capsys: pytest.CaptureFixture[
     (tmp_path / "p.toml").write_text(PIPELINE)
     assert main(["run", str(tmp_path / "p.toml")]) == 0
     out = capsys.readouterr().out
-    assert "exact_dedup" in out and "3 rows in, 2 curated, 1 rejected" in out
+    assert "exact_dedup" in out and "3 rows in → 2 curated" in out
+    assert (tmp_path / "run" / "report.html").exists()
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

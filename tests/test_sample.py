@@ -15,7 +15,7 @@ from curate.sample.noise import jaccard, shingles
 
 N_DOCS = 2000
 CJK = re.compile(r"[\u4e00-\u9fff]")
-COLUMNS = ["id", "text", "label", "lang", "domain", "noise", "dup_of", "split"]
+COLUMNS = ["id", "text", "label", "lang", "domain", "noise", "dup_source", "split"]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_ids_are_unique_across_all_files(raw, evals, reserve):
 
 def test_eval_is_clean_and_shares_no_text_with_raw(raw, evals):
     assert set(evals["noise"]) == {"clean"}
-    assert evals["dup_of"].null_count() == evals.height
+    assert evals["dup_source"].null_count() == evals.height
     assert set(evals["domain"]) == set(gen.DOMAINS)
     assert not set(evals["text"]) & set(raw["text"].drop_nulls())
 
@@ -108,9 +108,9 @@ def test_exact_dups_copy_an_earlier_clean_document(raw):
     noise = dict(zip(raw["id"], raw["noise"], strict=True))
     dups = raw.filter(pl.col("noise") == "exact_dup")
     for row in dups.iter_rows(named=True):
-        assert row["text"] == text[row["dup_of"]]
-        assert noise[row["dup_of"]] == "clean"
-        assert row["dup_of"] < row["id"]  # the original comes first
+        assert row["text"] == text[row["dup_source"]]
+        assert noise[row["dup_source"]] == "clean"
+        assert row["dup_source"] < row["id"]  # the original comes first
 
 
 def test_near_dups_are_near_but_not_exact(raw, reserve):
@@ -119,7 +119,7 @@ def test_near_dups_are_near_but_not_exact(raw, reserve):
     near = rows.filter(pl.col("noise") == "near_dup")
     assert near.height > 0
     for row in near.iter_rows(named=True):
-        similarity = jaccard(shingles(row["text"]), shingles(text[row["dup_of"]]))
+        similarity = jaccard(shingles(row["text"]), shingles(text[row["dup_source"]]))
         assert 0.5 < similarity < 0.99, (row["id"], similarity)
 
 

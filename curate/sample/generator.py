@@ -79,7 +79,7 @@ SCHEMA = pa.schema([
     ("lang", pa.string()),
     ("domain", pa.string()),
     ("noise", pa.string()),
-    ("dup_of", pa.string()),
+    ("dup_source", pa.string()),
     ("split", pa.string()),
 ])
 ZSTD_LEVEL = 9
@@ -96,11 +96,11 @@ built from templates in `curate/sample/`. `raw/part-*.parquet` is the training c
 curate: Chinese and English documents in six domains (news, finance, tech, sports, math, code;
 math and code deliberately rare) with known injected noise - exact and near duplicates,
 boilerplate, spam, keyword stuffing, repeated lines, mojibake, HTML, short fragments, other
-languages and null texts - recorded per row in the `noise` column (with `dup_of` for
+languages and null texts - recorded per row in the `noise` column (with `dup_source` for
 duplicates; junk rows carry a random `label` and a null `domain`). `eval/eval.parquet` is a
 clean, domain-balanced evaluation split that shares no document with raw.
 `reserve/part-00000.parquet` is a mostly clean pool, rich in math and code, for domain
-backfill. All files share the columns id, text, label, lang, domain, noise, dup_of, split.
+backfill. All files share the columns id, text, label, lang, domain, noise, dup_source, split.
 """
 
 

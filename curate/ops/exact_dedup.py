@@ -91,9 +91,10 @@ class ExactDedup(GlobalOperator):
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Reject every row whose hash has a survivor other than itself."""
         hashed = batch if "__h1" in batch.columns else self.prepare(batch)
-        survivors = state.rename({SHARD: "__s_shard", ROW_COLUMN: "__s_row", "__id": "dup_of"})
+        # Internal names, so an input column named like the output (`dup_of`) cannot collide.
+        survivors = state.rename({SHARD: "__s_shard", ROW_COLUMN: "__s_row", "__id": "__dup_of"})
         joined = hashed.join(survivors, on=["__h1", "__h2"], how="left", maintain_order="left")
-        is_copy = pl.col("dup_of").is_not_null() & (
+        is_copy = pl.col("__dup_of").is_not_null() & (
             (pl.col("__s_shard") != shard) | (pl.col("__s_row") != pl.col(ROW_COLUMN))
         )
         reason = pl.when(pl.col("__s_shard") < 0).then(pl.lit("reference_duplicate")) \
@@ -101,8 +102,8 @@ class ExactDedup(GlobalOperator):
         return joined.with_columns(
             pl.col("__h1").alias("text_hash"),
             self.reject_when(is_copy, reason),
-            pl.when(is_copy).then(pl.col("dup_of")).otherwise(None).alias("dup_of"),
-        ).drop("__h1", "__h2", "__s_shard", "__s_row")
+            pl.when(is_copy).then(pl.col("__dup_of")).otherwise(None).alias("dup_of"),
+        ).drop("__h1", "__h2", "__s_shard", "__s_row", "__dup_of")
 
 
 def _summarize_reference(shard: Path, number: int, params: ExactDedupParams,

@@ -1,11 +1,81 @@
 """Language-aware text helpers: the one home for script detection, word counting and
-segmentation. Operators call these; they never re-implement them."""
+segmentation, line/paragraph/sentence splitting, n-grams and word lists. Operators call
+these; they never re-implement them."""
 
+from curate.text.ngrams import ngrams, repeated_ngrams, token_table
 from curate.text.script import (
     CJK_CLASS,
+    HAN_CLASS,
+    KANA_CLASS,
+    LANG_COLUMN,
     WORD_PATTERN,
+    ZH_MIN_CJK_RATIO,
     cjk_ratio,
+    has_han,
+    has_kana,
+    is_chinese,
     word_count,
+    words,
 )
+from curate.text.segment import jieba_words, pos_tag_zh, segment_zh
+from curate.text.split import (
+    BULLET_LINE,
+    CODE_BLOCK,
+    ELLIPSIS_LINE,
+    SENTENCE_END,
+    TERMINAL_LINE,
+    ZH_SENTENCE_END,
+    line_table,
+    lines,
+    paragraphs,
+    per_row,
+    sentence_count,
+    sentences,
+    split_lines,
+    split_paragraphs,
+    split_sentences,
+    without_code_blocks,
+)
+from curate.text.wordlists import flagged_words, load_words, stopwords
+from curate.text.zh_count import zh_word_counts
 
-__all__ = ["CJK_CLASS", "WORD_PATTERN", "cjk_ratio", "word_count"]
+__all__ = [
+    "BULLET_LINE",
+    "CJK_CLASS",
+    "CODE_BLOCK",
+    "ELLIPSIS_LINE",
+    "HAN_CLASS",
+    "KANA_CLASS",
+    "LANG_COLUMN",
+    "SENTENCE_END",
+    "TERMINAL_LINE",
+    "WORD_PATTERN",
+    "ZH_MIN_CJK_RATIO",
+    "ZH_SENTENCE_END",
+    "cjk_ratio",
+    "flagged_words",
+    "has_han",
+    "has_kana",
+    "is_chinese",
+    "jieba_words",
+    "line_table",
+    "lines",
+    "load_words",
+    "ngrams",
+    "paragraphs",
+    "per_row",
+    "pos_tag_zh",
+    "repeated_ngrams",
+    "segment_zh",
+    "sentence_count",
+    "sentences",
+    "split_lines",
+    "split_paragraphs",
+    "split_sentences",
+    "stopwords",
+    "token_table",
+    "without_code_blocks",
+    "word_count",
+    "words",
+    "zh_word_counts",
+]

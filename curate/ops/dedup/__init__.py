@@ -1,0 +1,1 @@
+"""Deduplication at scale: MinHash LSH near-duplicate removal and repeated-line removal."""

@@ -1,0 +1,174 @@
+"""`gopher_quality`: the document-quality rules of Gopher (Rae et al. 2021, "Scaling Language
+Models", appendix A.1.1), with a Chinese counterpart that counts jieba words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from curate.ops.base import register
+from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.params import param
+from curate.text import (
+    BULLET_LINE,
+    CJK_CLASS,
+    ELLIPSIS_LINE,
+    WORD_PATTERN,
+    line_table,
+    per_row,
+    without_code_blocks,
+)
+from curate.text.zh_count import zh_word_counts
+
+# Gopher's stop-word rule: "at least two of the following English words: the, be, to, of,
+# and, that, have, with".
+GOPHER_STOPWORDS = ["the", "be", "to", "of", "and", "that", "have", "with"]
+# The Chinese counterpart: the most frequent function words, matched against jieba words.
+ZH_STOPWORDS = ["的", "了", "是", "在", "和", "有", "也", "就", "不", "都", "这", "与"]
+
+# A word holding a letter of any script (CJK characters are letters); the rest are numbers.
+ALPHA_WORD = (
+    rf"[{CJK_CLASS}]|[[\p{{L}}\p{{N}}\p{{M}}]--[{CJK_CLASS}]]*"
+    rf"[\p{{L}}--[{CJK_CLASS}]][[\p{{L}}\p{{N}}\p{{M}}]--[{CJK_CLASS}]]*"
+)
+WORD_CHAR = r"[\p{L}\p{N}\p{M}]"
+ELLIPSIS = r"\.\.\.|…+"
+
+
+@dataclass
+class GopherQualityParams:
+    rules: Rules = param("auto", RULES_DOC)
+    min_words: int = param(50, "fewest words (Gopher: 50)")
+    max_words: int = param(100_000, "most words (Gopher: 100,000)")
+    min_mean_word_length: float = param(3.0, "shortest mean word length in chars (Gopher: 3)")
+    max_mean_word_length: float = param(10.0, "longest mean word length in chars (Gopher: 10)")
+    max_symbol_word_ratio: float = param(
+        0.1, "most '#' or ellipses per word, each (Gopher: 0.1)"
+    )
+    max_bullet_lines_ratio: float = param(
+        0.9, "most share of lines starting with a bullet (Gopher: 0.9)"
+    )
+    max_ellipsis_lines_ratio: float = param(
+        0.3, "most share of lines ending with an ellipsis (Gopher: 0.3)"
+    )
+    min_alpha_words_ratio: float = param(
+        0.8, "least share of words holding a letter (Gopher: 0.8)"
+    )
+    min_stopwords: int = param(2, "fewest stop-word occurrences (Gopher: 2)")
+    stopwords: list[str] = param(GOPHER_STOPWORDS, "English stop words (Gopher's eight)")
+    zh_min_words: int = param(50, "zh: fewest jieba words")
+    zh_max_words: int = param(100_000, "zh: most jieba words")
+    zh_min_mean_word_length: float = param(1.2, "zh: shortest mean jieba-word length")
+    zh_max_mean_word_length: float = param(3.5, "zh: longest mean jieba-word length")
+    zh_min_alpha_words_ratio: float = param(
+        0.7, "zh: least share of jieba words holding a letter (dates split into numbers)"
+    )
+    zh_min_stopwords: int = param(2, "zh: fewest stop-word occurrences")
+    zh_stopwords: list[str] = param(ZH_STOPWORDS, "zh: stop words (jieba words)")
+    zh_min_cjk_ratio: float = param(
+        0.3, "zh: least share of non-space characters that are CJK"
+    )
+    skip_code_blocks: bool = param(True, "measure the text without its ``` fenced code blocks")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check the ranges."""
+        for low, high in (("min_words", "max_words"), ("zh_min_words", "zh_max_words"),
+                          ("min_mean_word_length", "max_mean_word_length"),
+                          ("zh_min_mean_word_length", "zh_max_mean_word_length")):
+            if getattr(self, high) < getattr(self, low):
+                return high, f"must be >= {low} ({getattr(self, low)})"
+        return None
+
+
+@register
+class GopherQuality(RoutedFilter):
+    """Gopher quality rules: word count and length, symbols, bullets, ellipses, stop words."""
+
+    name = "gopher_quality"
+    Params = GopherQualityParams
+    signals = (
+        RULE_LANG, "gopher_words", "gopher_mean_word_length", "gopher_symbol_ratio",
+        "gopher_bullet_lines_ratio", "gopher_ellipsis_lines_ratio", "gopher_alpha_words_ratio",
+        "gopher_stopwords", "gopher_cjk_ratio",
+    )
+
+    def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
+        p: GopherQualityParams = self.params
+        batch = self.with_rule_lang(batch)
+        text = self.text.fill_null("")
+        if p.skip_code_blocks:
+            text = without_code_blocks(text)
+            batch = batch.with_columns(text.alias("__prose"))
+            text = pl.col("__prose")
+        stop_re = "|".join(re.escape(w) for w in sorted(p.stopwords, key=len, reverse=True))
+        en = batch.select(
+            text.str.count_matches(WORD_PATTERN).alias("w"),
+            text.str.count_matches(WORD_CHAR).alias("c"),
+            text.str.count_matches(ALPHA_WORD).alias("a"),
+            (text.str.to_lowercase().str.count_matches(rf"(?-u:\b)(?:{stop_re})(?-u:\b)")
+             if p.stopwords else pl.lit(0)).alias("s"),
+        )
+        words, chars, alpha, stops = (en[c].cast(pl.Int64) for c in "wcas")
+        zh_rows = batch[RULE_LANG] == "zh"
+        if zh_rows.any():
+            words, chars, alpha, stops = self._zh_counts(
+                batch.select(text).to_series(), zh_rows, (words, chars, alpha, stops)
+            )
+        table = line_table(batch.select(text).to_series(), drop_blank=True)
+        lines = per_row(
+            batch.height, table, pl.len().alias("n"),
+            pl.col("line").str.contains(BULLET_LINE).sum().alias("bullets"),
+            pl.col("line").str.contains(ELLIPSIS_LINE).sum().alias("ellipses"),
+        ).fill_null(0)
+        n_lines = pl.lit(lines["n"])
+        non_space = text.str.count_matches(r"\S")
+        ratio = self.ratio
+        batch = batch.with_columns(
+            words.alias("gopher_words"),
+            ratio(pl.lit(chars), pl.lit(words)).alias("gopher_mean_word_length"),
+            ratio(
+                pl.max_horizontal(text.str.count_matches("#"), text.str.count_matches(ELLIPSIS)),
+                pl.lit(words),
+            ).alias("gopher_symbol_ratio"),
+            ratio(pl.lit(lines["bullets"]), n_lines).alias("gopher_bullet_lines_ratio"),
+            ratio(pl.lit(lines["ellipses"]), n_lines).alias("gopher_ellipsis_lines_ratio"),
+            ratio(pl.lit(alpha), pl.lit(words)).alias("gopher_alpha_words_ratio"),
+            stops.alias("gopher_stopwords"),
+            ratio(text.str.count_matches(f"[{CJK_CLASS}]"), non_space).alias("gopher_cjk_ratio"),
+        )
+        return batch.with_columns(self._decide()).drop("__prose", strict=False)
+
+    def _zh_counts(
+        self, texts: pl.Series, zh_rows: pl.Series, en: tuple[pl.Series, ...]
+    ) -> tuple[pl.Series, ...]:
+        """Word, word-character, alphabetic-word and stop-word counts by jieba for the
+        Chinese rows, the regex counts elsewhere."""
+        counts = zh_word_counts(texts.filter(zh_rows).fill_null("").to_list(),
+                                self.params.zh_stopwords)
+        idx = zh_rows.arg_true()
+        return tuple(
+            series.scatter(idx, pl.Series(values, dtype=pl.Int64))
+            for series, values in zip(en, counts, strict=True)
+        )
+
+    def _decide(self) -> pl.Expr:
+        p: GopherQualityParams = self.params
+        pick, zh = self.pick, self.zh()
+        col = pl.col
+        mean = col("gopher_mean_word_length")
+        return self.first_reason(
+            (col("gopher_words") < pick(p.zh_min_words, p.min_words), "too_few_words"),
+            (col("gopher_words") > pick(p.zh_max_words, p.max_words), "too_many_words"),
+            ((mean < pick(p.zh_min_mean_word_length, p.min_mean_word_length))
+             | (mean > pick(p.zh_max_mean_word_length, p.max_mean_word_length)),
+             "mean_word_length"),
+            (col("gopher_symbol_ratio") > p.max_symbol_word_ratio, "symbol_ratio"),
+            (col("gopher_bullet_lines_ratio") > p.max_bullet_lines_ratio, "bullet_lines"),
+            (col("gopher_ellipsis_lines_ratio") > p.max_ellipsis_lines_ratio, "ellipsis_lines"),
+            (col("gopher_alpha_words_ratio")
+             < pick(p.zh_min_alpha_words_ratio, p.min_alpha_words_ratio), "alpha_words"),
+            (col("gopher_stopwords") < pick(p.zh_min_stopwords, p.min_stopwords), "stopwords"),
+            (zh & (col("gopher_cjk_ratio") < p.zh_min_cjk_ratio), "cjk_ratio"),
+        )

@@ -1,0 +1,44 @@
+"""What every language-routed filter shares: a Chinese and an English rule set, one of them
+chosen per row (see `curate.text.is_chinese`), and the chosen set recorded as `rule_lang`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import polars as pl
+
+from curate.ops.base import RowOperator
+from curate.text import is_chinese
+
+Rules = Literal["auto", "zh", "en"]
+RULE_LANG = "rule_lang"
+RULES_DOC = "rule set: auto (by `lang`, else by CJK share), zh or en for every row"
+
+
+class RoutedFilter(RowOperator):
+    """A filter whose thresholds depend on the row's language (zh or en rules)."""
+
+    def with_rule_lang(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """The batch with the `rule_lang` column ("zh" or "en") for this filter's rules."""
+        mode = self.params.rules
+        if mode == "auto":
+            zh = is_chinese(batch.columns, self.text)
+            expr = pl.when(zh).then(pl.lit("zh")).otherwise(pl.lit("en"))
+        else:
+            expr = pl.lit(mode)
+        return batch.with_columns(expr.cast(pl.String).alias(RULE_LANG))
+
+    @staticmethod
+    def zh() -> pl.Expr:
+        """Whether the row gets the Chinese rules (needs `with_rule_lang` first)."""
+        return pl.col(RULE_LANG) == "zh"
+
+    @classmethod
+    def pick(cls, zh_value: Any, en_value: Any) -> pl.Expr:
+        """The Chinese value for Chinese rows, the English one for the others."""
+        return pl.when(cls.zh()).then(pl.lit(zh_value)).otherwise(pl.lit(en_value))
+
+    @staticmethod
+    def ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+        """num / den as a float, 0 where den is 0."""
+        return pl.when(den > 0).then(num.cast(pl.Float64) / den).otherwise(0.0)

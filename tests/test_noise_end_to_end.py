@@ -77,11 +77,5 @@ def test_few_clean_prose_and_code_documents_are_rejected(outcome: pl.DataFrame) 
     assert rate(prose, "clean") <= 0.03
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sample generator: clean math documents repeat near-identical worked examples (Gopher's "
-    "duplicate 5-gram share is above 0.15 in about half of them) and many numbers (alpha-word "
-    "ratio), and clean English prose repeats template sentences verbatim; about 4% of clean "
-    "documents are rejected for real repetition"
-))
 def test_few_clean_documents_are_rejected(outcome: pl.DataFrame) -> None:
     assert rate(outcome, "clean") <= 0.03

@@ -383,7 +383,7 @@ EN_OUTRO = (
 
 
 def math_doc(rng: random.Random, lang: str) -> str:
-    """A short math lesson: title, introduction, 1-4 worked examples, and a closing remark."""
+    """A short math lesson: title, introduction, 1-3 worked examples, and a closing remark."""
     zh = lang == "zh"
     key = rng.choice(tuple(TOPICS))
     zh_name, en_name, examples = TOPICS[key]
@@ -396,8 +396,12 @@ def math_doc(rng: random.Random, lang: str) -> str:
         parts.append(fill(rng.choice(ZH_TITLES if zh else EN_TITLES), rng, slots))
     intro = rng.sample(ZH_INTRO if zh else EN_INTRO, rng.randint(2, 4))
     parts.append(joiner.join(fill(s, rng, slots) for s in intro))
-    for k in range(1, rng.randint(1, 4) + 1):
-        question, steps, answer = rng.choice(examples)(rng, lang)
+    # One example of the lesson's topic, then (for a review sheet) examples of other topics:
+    # several examples of one template would read as repetition to the Gopher rules.
+    others = [g for name, (_, _, gens) in TOPICS.items() if name != key for g in gens]
+    generators = [rng.choice(examples), *rng.sample(others, rng.randint(0, 2))]
+    for k, generator in enumerate(generators, start=1):
+        question, steps, answer = generator(rng, lang)
         if zh:
             lines = [f"例{k}：{question}", "解：" + steps[0], *steps[1:], "答：" + answer]
             parts.append("\n".join(lines))

@@ -437,8 +437,9 @@ def sentence_stream(rng: random.Random, pool: tuple[str, ...], generic: tuple[st
 def prose_doc(rng: random.Random, domain: str, lang: str) -> str:
     """A news-style article of a prose domain: an optional title and 2-6 paragraphs."""
     slots = Slots(rng, TABLES[lang])
+    # At most about one pass over the domain's templates, so a document seldom repeats one.
     if lang == "zh":
-        n_paras, lo, hi = rng.choice((3, 3, 4, 4, 5, 6)), 3, 8
+        n_paras, lo, hi = rng.choice((3, 3, 4, 4, 5)), 3, 6
     else:
         n_paras, lo, hi = rng.choice((2, 2, 3, 3, 4)), 3, 6
     other = rng.choice([d for d in PROSE_DOMAINS if d != domain])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,11 +10,13 @@ import ftfy
 import polars as pl
 
 from curate.ops.base import RowOperator, register
+from curate.ops.clean.common import apply_where
+from curate.ops.clean.unicode import CONTINUATION
 from curate.params import param
 
-# Byte sequences that UTF-8 text shows after a wrong latin-1 / cp1252 decode: a lead byte
-# character (Ã, Â, â, å, æ, ç, è, é, ä ...) followed by a continuation-byte character.
-MOJIBAKE_HINT = r"[ÂÃâåæçèéäÅÆÇÈÉÄ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+# UTF-8 read as Latin-1/cp1252: a Latin-1 letter standing for a lead byte, then a character
+# standing for a continuation byte. Only these rows go through ftfy.
+MOJIBAKE_HINT = rf"[\xc0-\xff][{CONTINUATION}]"
 SCRIPT_OR_STYLE = [r"(?is)<script\b.*?</script\s*>", r"(?is)<style\b.*?</style\s*>"]
 COMMENT = r"(?s)<!--.*?-->"
 BLOCK_TAG = (
@@ -42,16 +43,6 @@ class NormalizeParams:
     keep_cjk_punctuation: bool = param(True, "keep full-width punctuation (，！？：；) as is")
 
 
-def _apply_where(texts: pl.Series, mask: pl.Series, fn: Callable[[str], str]) -> pl.Series:
-    """Apply a Python string function only to the rows where `mask` holds."""
-    if not mask.any():
-        return texts
-    values = texts.to_list()
-    for i in mask.arg_true().to_list():
-        values[i] = fn(values[i])
-    return pl.Series(texts.name, values, dtype=pl.String)
-
-
 @register
 class Normalize(RowOperator):
     """Unicode NFKC, HTML tags and entities stripped, mojibake repaired, whitespace tidied."""
@@ -66,7 +57,7 @@ class Normalize(RowOperator):
         before = batch[col].str.len_chars()
         text = batch[col]
         if p.fix_mojibake:
-            text = _apply_where(text, text.str.contains(MOJIBAKE_HINT).fill_null(False),
+            text = apply_where(text, text.str.contains(MOJIBAKE_HINT).fill_null(False),
                                 ftfy.fix_encoding)
         if p.strip_html:
             text = self._strip_html(text)
@@ -97,4 +88,4 @@ class Normalize(RowOperator):
             .str.replace_all(BLOCK_TAG, "\n")
             .str.replace_all(ANY_TAG, "")
         )
-        return _apply_where(text, text.str.contains(ENTITY).fill_null(False), html.unescape)
+        return apply_where(text, text.str.contains(ENTITY).fill_null(False), html.unescape)

@@ -3,6 +3,7 @@
 from curate.io.shards import (
     ROW_COLUMN,
     check_shard,
+    corpus_path,
     discover_shards,
     read_corpus,
     read_shard,
@@ -13,6 +14,7 @@ from curate.io.shards import (
 __all__ = [
     "ROW_COLUMN",
     "check_shard",
+    "corpus_path",
     "discover_shards",
     "read_corpus",
     "read_shard",

@@ -172,15 +172,20 @@ def write_chunked(df: pl.DataFrame, folder: Path, stem: str, max_rows: int) -> l
     return paths
 
 
+def corpus_path(spec: str | Path, base: Path = Path(".")) -> Path:
+    """Where a corpus named in a config lives: `spec` resolved against `base`, and a run
+    folder (one holding manifest.json) stands for its curated shards."""
+    path = base / spec
+    return path / "curated" if (path / "manifest.json").is_file() else path
+
+
 def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFrame:
     """Read a whole corpus into memory: a shard, a folder or glob of shards, or a run folder.
 
     For a run folder (one holding manifest.json) the curated shards are read. Meant for
     small corpora (training sets, evaluation sets); pipelines stream shard by shard instead.
     """
-    path = Path(path)
-    if (path / "manifest.json").is_file():
-        path = path / "curated"
+    path = corpus_path(path)
     frames = []
     for shard in discover_shards(path):
         df = _read_parquet(shard) if shard.name.endswith(PARQUET_SUFFIXES) else _read_jsonl(shard)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.io import ROW_COLUMN, discover_shards, read_shard, write_shard
+from curate.io import ROW_COLUMN, corpus_path, discover_shards, read_shard, write_shard
 from curate.ops.base import FitContext, GlobalOperator, StageContext, register
 from curate.params import param
 
@@ -79,9 +79,7 @@ class ExactDedup(GlobalOperator):
         """Summaries of the reference corpus' shards, numbered -n .. -1 so they sort first."""
         if self.params.reference is None:
             return []
-        root = Path(self.context.config_dir) / self.params.reference
-        if (root / "manifest.json").is_file():
-            root = root / "curated"
+        root = corpus_path(self.params.reference, Path(self.context.config_dir))
         shards = discover_shards(root)
         tasks = [(shard, i - len(shards), self.params, self.context,
                   context.work_dir / f"reference-{i:05d}.parquet")

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from curate.io import ROW_COLUMN, discover_shards, read_shard, write_shard
+from curate.io import ROW_COLUMN, corpus_path, discover_shards, read_shard, write_shard
 from curate.ops.base import FitContext, GlobalOperator, StageContext, register
 from curate.ops.dedup.components import connected_components, write_both_ways
 from curate.ops.dedup.lsh import bucket_edges, optimal_bands, shuffle_band_keys
@@ -196,9 +196,7 @@ class MinHashDedup(GlobalOperator):
         """Summaries of the reference corpus' shards, as sources after the corpus' own."""
         if self.params.reference is None:
             return []
-        root = Path(self.context.config_dir) / self.params.reference
-        if (root / "manifest.json").is_file():
-            root = root / "curated"
+        root = corpus_path(self.params.reference, Path(self.context.config_dir))
         shards = discover_shards(root)
         base = root if root.is_dir() else root.parent
         out = context.work_dir / "reference"

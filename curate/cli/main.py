@@ -144,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--shards", type=int, default=4)
     sample.set_defaults(handler=_cmd_sample)
+
+    from curate.cli import explain, train, tune
+
+    train.add_parser(sub)
+    tune.add_parser(sub)
+    explain.add_parser(sub)
     return parser
 
 

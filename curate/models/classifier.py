@@ -47,9 +47,11 @@ def fasttext_lines(texts: Sequence[str]) -> list[str]:
 class TrainOptions:
     """fastText hyper-parameters.
 
-    One thread and no character n-grams come closest to reproducible training, but this
-    fastText binding still varies slightly between runs with the same seed; pipelines are
-    deterministic given a trained model file, which is why models are trained once and saved.
+    `threads` must stay >= 10: fastText initialises its input matrix in ten blocks, one per
+    training thread, so with fewer threads part of the matrix keeps whatever memory held
+    (the cause of sporadic "Encountered NaN"). Ten hogwild threads make training vary a little
+    between runs with the same seed; pipelines are deterministic given a trained model file,
+    which is why models are trained once and saved.
     """
 
     epoch: int = 25
@@ -59,7 +61,7 @@ class TrainOptions:
     minn: int = 0
     maxn: int = 0
     bucket: int = 200_000
-    threads: int = 1
+    threads: int = 10
 
 
 def _label_token(label: str) -> str:
@@ -78,13 +80,18 @@ class TextClassifier:
     def train(cls, texts: Sequence[str], labels: Sequence[str], seed: int = 0,
               options: TrainOptions | None = None) -> TextClassifier:
         """Train on (text, label) pairs. Label order is sorted, so it does not depend on rows."""
+        return cls.train_lines(fasttext_lines(texts), labels, seed, options)
+
+    @classmethod
+    def train_lines(cls, lines: Sequence[str], labels: Sequence[str], seed: int = 0,
+                    options: TrainOptions | None = None) -> TextClassifier:
+        """Train on texts already made `fasttext_lines` (so cross-validation segments once)."""
         import fasttext
 
         options = options or TrainOptions()
         names = sorted(set(labels))
         if len(names) < 2:
             raise CurateError(f"training needs at least two labels, got {names}")
-        lines = fasttext_lines(texts)
         with tempfile.TemporaryDirectory(prefix="curate-ft-") as scratch:
             path = Path(scratch) / "train.txt"
             path.write_text(
@@ -109,10 +116,14 @@ class TextClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per text, columns in `labels` order."""
-        probs = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
-        if not len(texts):
+        return self.predict_proba_lines(fasttext_lines(texts) if len(texts) else [])
+
+    def predict_proba_lines(self, lines: Sequence[str]) -> np.ndarray:
+        """predict_proba of texts already made `fasttext_lines`."""
+        probs = np.zeros((len(lines), len(self.labels)), dtype=np.float64)
+        if not len(lines):
             return probs
-        names, scores = self.model.predict(fasttext_lines(texts), k=-1)  # type: ignore[attr-defined]
+        names, scores = self.model.predict(list(lines), k=-1)  # type: ignore[attr-defined]
         for row, (row_names, row_scores) in enumerate(zip(names, scores, strict=True)):
             for name, score in zip(row_names, row_scores, strict=True):
                 probs[row, self._index[name]] = score

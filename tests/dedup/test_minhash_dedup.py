@@ -82,7 +82,7 @@ def test_the_highest_quality_score_survives(tmp_path: Path) -> None:
     pl.DataFrame({
         "id": ["a", "b", "c"],
         "text": [FOX, edited(FOX, "the quick", "quick"), edited(FOX, "in town", "in the city")],
-        "quality_score": [0.2, 0.9, None],
+        "q_overall": [0.2, 0.9, None],
     }).write_parquet(tmp_path / "in" / "part-0.parquet")
     kept, rejected, _ = outcome(tmp_path)
     assert kept["id"].to_list() == ["b"]

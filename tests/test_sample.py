@@ -145,8 +145,11 @@ def test_null_text_rows_exist(raw):
 
 
 def test_labels_domains_and_junk(raw):
-    keeps = raw.filter(pl.col("noise").is_in(list(gen.KEEPS_LABEL)))
+    keeps = raw.filter(pl.col("noise").is_in(list(gen.KEEPS_LABEL - {"near_dup"})))
     assert (keeps["label"] == keeps["domain"]).all()
+    near = raw.filter(pl.col("noise") == "near_dup")
+    mislabelled = (near["label"] != near["domain"]).mean()
+    assert abs(mislabelled - gen.MISLABELLED_NEAR_DUP) < 0.1
     junk = raw.filter(~pl.col("noise").is_in(list(gen.KEEPS_LABEL)))
     assert junk["domain"].null_count() == junk.height
     assert set(junk["label"]) == set(gen.DOMAINS)  # random labels: label noise

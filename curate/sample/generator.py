@@ -71,6 +71,10 @@ NOISE_KINDS = ("clean", *NOISE_FRACTIONS, "null_text")
 # Kinds that keep their domain label; all other kinds get a random label and a null domain.
 KEEPS_LABEL = frozenset({"clean", "exact_dup", "near_dup", "mojibake", "html"})
 DUPLICATE_KINDS = frozenset({"exact_dup", "near_dup"})
+# Share of near-duplicates that carry another domain's label (`domain` keeps the true one):
+# scraped mirrors and reposts often come with a conflicting category, and such in-distribution
+# label noise is what dedup removes from a fine-tuning set.
+MISLABELLED_NEAR_DUP = 0.5
 
 SCHEMA = pa.schema([
     ("id", pa.string()),
@@ -196,7 +200,10 @@ def plan_split(split: str, prefix: str, n: int, width: int, rng: random.Random,
         row_id = f"{prefix}-{i:0{width}d}"
         if kind in DUPLICATE_KINDS:
             src = originals[int(rng.random() * len(originals))]
-            rows.append(Row(row_id, split, kind, src.label, src.lang, src.domain, src))
+            label = src.label
+            if kind == "near_dup" and rng.random() < MISLABELLED_NEAR_DUP:
+                label = rng.choice([d for d in DOMAINS if d != src.label])
+            rows.append(Row(row_id, split, kind, label, src.lang, src.domain, src))
             continue
         if kind in KEEPS_LABEL:
             domain = cycle[i] if balanced else rng.choices(domains, cum_weights=cum)[0]

@@ -77,6 +77,7 @@ class Stage:
             id_column=config.pipeline.id_column,
             seed=config.pipeline.seed,
             config_dir=config.path.parent,
+            upstream=tuple(config.stages[: self.index - 1]),
         )
 
     def operator(self, config: PipelineConfig) -> Any:

@@ -78,13 +78,18 @@ class Manifest:
         """Note a fitted global stage."""
         self.data["fits"][stage] = {"seconds": round(seconds, 4)}
 
+    def record_outcomes(self, stage: str, outcomes: dict[str, Any]) -> None:
+        """Note what a global stage's fit reported (targets, shortfalls ...)."""
+        self.data.setdefault("outcomes", {})[stage] = outcomes
+
     def fit_done(self, stage: str) -> bool:
         """Whether a global stage's state was fitted."""
         return stage in self.data["fits"]
 
     def summarize(self, wall_seconds: float) -> None:
         """Aggregate per-shard counts into per-stage rows and totals (conservation holds per
-        stage: in = kept + rejected)."""
+        stage: in = kept + rejected, or in + added = kept + rejected for a stage that added
+        rows; only such stages have an `added` entry)."""
         stages: dict[str, dict[str, Any]] = {}
         rows_in = bytes_in = 0
         for p in self.data["passes"]:
@@ -98,6 +103,8 @@ class Manifest:
                     s["kept"] += c["kept"]
                     s["rejected"] += c["rejected"]
                     s["seconds"] += c["seconds"]
+                    if c.get("added"):
+                        s["added"] = s.get("added", 0) + c["added"]
         for name, fit in self.data["fits"].items():
             if name in stages:
                 stages[name]["seconds"] += fit["seconds"]
@@ -112,6 +119,7 @@ class Manifest:
             "input_rows": rows_in,
             "curated_rows": kept,
             "rejected_rows": sum(s["rejected"] for s in ordered),
+            "added_rows": sum(s.get("added", 0) for s in ordered),
             "input_bytes": bytes_in,
             "wall_seconds": round(wall_seconds, 3),
         }

@@ -188,6 +188,8 @@ def _fit(plan_pass: Pass, config: PipelineConfig, layout: RunLayout, manifest: M
     context.work_dir.mkdir(parents=True, exist_ok=True)
     state = stage.operator(config).fit(context)
     write_shard(state, layout.state(stage.name))
+    if context.outcomes:
+        manifest.record_outcomes(stage.name, context.outcomes)
     manifest.record_fit(stage.name, time.perf_counter() - t0)
     manifest.save()
 

@@ -15,9 +15,11 @@ from curate.engine.layout import RunLayout
 from curate.engine.plan import Pass
 from curate.io import ROW_COLUMN, read_shard, write_chunked, write_shard
 from curate.ops import REGISTRY
-from curate.ops.base import REASON
+from curate.ops.base import ADDED, REASON
 
 READ_STAGE = "read"
+# Rows a stage adds are numbered after every input row of the shard: stage index × 2**32 + k.
+ADDED_ROW_BASE = 1 << 32
 
 
 @dataclass
@@ -34,13 +36,15 @@ class ShardTask:
 
 @dataclass
 class StageCount:
-    """Rows in, kept and rejected by one stage on one shard, and the time it took."""
+    """Rows in, kept and rejected by one stage on one shard, and the time it took; rows the
+    stage added are counted apart (in + added = kept + rejected)."""
 
     stage: str
     rows_in: int
     kept: int
     rejected: int
     seconds: float
+    added: int = 0
 
 
 @dataclass
@@ -100,6 +104,21 @@ class OutputColumns:
         return batch.select(keep).rename({ROW_COLUMN: "row"})
 
 
+def _number_added(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, int]:
+    """Count the rows a stage added (marked in ADDED), give them row numbers no input row of
+    the shard has, and drop the mark."""
+    if ADDED not in batch.columns:
+        return batch, 0
+    added = batch[ADDED].fill_null(False)
+    count = int(added.sum())
+    if count:
+        order = added.cast(pl.Int64).cum_sum() - 1
+        batch = batch.with_columns(
+            pl.when(added).then(stage.index * ADDED_ROW_BASE + order)
+            .otherwise(pl.col(ROW_COLUMN)).cast(pl.Int64).alias(ROW_COLUMN))
+    return batch.drop(ADDED), count
+
+
 def _split(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Separate rows an operator marked in REASON from the kept ones."""
     if REASON not in batch.columns:
@@ -152,12 +171,13 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
             batch = op.transform(batch, state, task.shard)
         else:
             batch = op.transform(batch)
+        batch, added = _number_added(batch, stage)
         batch, dropped = _split(batch, stage)
         if dropped is not None:
             rejected.append(dropped)
         result.counts.append(
-            StageCount(stage.name, rows_in, batch.height, rows_in - batch.height,
-                       time.perf_counter() - t0)
+            StageCount(stage.name, rows_in, batch.height, rows_in + added - batch.height,
+                       time.perf_counter() - t0, added)
         )
 
     summary = None

@@ -47,9 +47,10 @@ def fasttext_lines(texts: Sequence[str]) -> list[str]:
 class TrainOptions:
     """fastText hyper-parameters.
 
-    `threads` must stay >= 10: fastText initialises its input matrix in ten blocks, one per
+    `threads` must stay >= 11: fastText initialises its input matrix in tenths, one per
     training thread, so with fewer threads part of the matrix keeps whatever memory held
-    (the cause of sporadic "Encountered NaN"). Ten hogwild threads make training vary a little
+    (the cause of sporadic "Encountered NaN"); the last `size mod 10` values need an 11th.
+    Hogwild threads make training vary a little
     between runs with the same seed; pipelines are deterministic given a trained model file,
     which is why models are trained once and saved.
     """
@@ -61,7 +62,7 @@ class TrainOptions:
     minn: int = 0
     maxn: int = 0
     bucket: int = 200_000
-    threads: int = 10
+    threads: int = 11
 
 
 def _label_token(label: str) -> str:

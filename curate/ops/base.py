@@ -19,6 +19,9 @@ import polars as pl
 
 # Internal column: the rejection reason of a row (null while the row is kept).
 REASON = "__reason"
+# Internal column: true on rows a stage added (backfill, augmentation, up-sampling). The engine
+# counts and numbers them, so that for every stage in + added = kept + rejected.
+ADDED = "__added"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class StageContext:
     id_column: str = "id"
     seed: int = 0
     config_dir: Path = Path(".")
+    # The pipeline's stages before this one (config.Stage objects), for operators that apply
+    # them again to other documents (domain_backfill filters its reserve pool with them).
+    upstream: tuple[Any, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
 
 @dataclass
@@ -65,6 +71,16 @@ class Operator(ABC):
         return pl.when(condition).then(reason_expr).otherwise(None).cast(pl.String).alias(REASON)
 
     @staticmethod
+    def with_added(batch: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+        """`batch` with `rows` appended and marked in ADDED: `rows` take the batch's columns
+        and types (a column they lack is null), so every shard keeps one schema."""
+        added = rows.select(
+            (pl.col(c).cast(t, strict=False) if c in rows.columns else pl.lit(None, t)).alias(c)
+            for c, t in batch.schema.items() if c != ADDED
+        ).with_columns(pl.lit(True).alias(ADDED))
+        return pl.concat([batch.with_columns(pl.lit(False).alias(ADDED)), added])
+
+    @staticmethod
     def first_reason(*rules: tuple[pl.Expr, str]) -> pl.Expr:
         """The reason of the first rule whose condition holds, null if none does."""
         expr = pl.lit(None, dtype=pl.String)
@@ -96,6 +112,9 @@ class FitContext:
     summaries: list[Path]
     work_dir: Path
     map: MapFn = dataclasses.field(default_factory=MapFn)
+    # What the fit wants on record (targets, shortfalls ...): JSON-ready, stored in the
+    # manifest under `outcomes.<stage>`.
+    outcomes: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class GlobalOperator(Operator):
@@ -104,6 +123,11 @@ class GlobalOperator(Operator):
     `observe` output and `fit` state are small polars frames the engine spills to the run
     folder, so a global stage resumes at phase granularity and no step holds the corpus.
     """
+
+    # True when the fitted state holds thresholds or cut-offs, not references to observed
+    # rows, so `transform` can judge documents the stage never observed (domain_backfill
+    # applies such stages to its reserve pool).
+    judges_unseen_documents: ClassVar[bool] = False
 
     def prepare(self, batch: pl.DataFrame) -> pl.DataFrame:
         """Add internal (`__`-prefixed) columns that both `observe` and `transform` need, so
@@ -121,7 +145,8 @@ class GlobalOperator(Operator):
 
     @abstractmethod
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
-        """Apply the state to one shard: annotate and/or mark rows in REASON."""
+        """Apply the state to one shard: annotate and/or mark rows in REASON, and/or append
+        new rows marked true in ADDED (their ROW_COLUMN is set by the engine)."""
 
 
 REGISTRY: dict[str, type[Operator]] = {}

@@ -51,7 +51,10 @@ def targets(run: RunData, column: str, observed: set[str]) -> dict[str, Any] | N
     when one of its keys is among the `observed` values of the column."""
     producing = {s["name"] for s in run.producers(column)}
     for stage in run.stage_configs:
-        for key, value in (stage.get("params") or {}).items():
+        params = stage.get("params") or {}
+        if isinstance(params.get("column"), str) and params["column"] != column:
+            continue  # a stage that targets another column
+        for key, value in params.items():
             if not isinstance(value, dict) or not value:
                 continue
             if not all(_is_number(v) for v in value.values()):
@@ -59,6 +62,7 @@ def targets(run: RunData, column: str, observed: set[str]) -> dict[str, Any] | N
             if not observed & {str(k) for k in value}:
                 continue
             named = key in TARGET_PARAMS and (stage["name"] in producing or column in key
+                                              or params.get("column") == column
                                               or not producing)
             if not (named or (column in key and any(p in key for p in ("target", "quota")))):
                 continue

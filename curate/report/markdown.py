@@ -43,9 +43,14 @@ def markdown_summary(run_dir: Path) -> str:
                      + (f", tokens ({s['tokens_column']}) {num(s['tokens_in'])} → "
                         f"{num(s['tokens_out'])}" if s.get("tokens_in") is not None else ""))
     if f.get("stages"):
-        lines += ["", "| stage | in | kept | rejected | seconds |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {st['stage']} | {num(st['in'])} | {num(st['kept'])} | "
-                  f"{num(st['rejected'])} | {st.get('seconds') or 0:.2f} |" for st in f["stages"]]
+        added = any(st.get("added") for st in f["stages"])
+        lines += ["", "| stage | in | " + ("added | " if added else "")
+                  + "kept | rejected | seconds |",
+                  "|---|---:|" + ("---:|" if added else "") + "---:|---:|---:|"]
+        lines += [f"| {st['stage']} | {num(st['in'])} | "
+                  + (f"{num(st.get('added') or 0)} | " if added else "")
+                  + f"{num(st['kept'])} | {num(st['rejected'])} | {st.get('seconds') or 0:.2f} |"
+                  for st in f["stages"]]
     reasons = f.get("reasons") or []
     if reasons:
         lines += ["", "Top rejection reasons: " + ", ".join(

@@ -90,6 +90,8 @@ class SelectTop(GlobalOperator):
 
     name = "select_top"
     Params = SelectTopParams
+    # The state is a score cut-off per group, which applies to any document.
+    judges_unseen_documents = True
 
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Group columns, score, id, shard and row of every document."""

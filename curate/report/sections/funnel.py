@@ -48,7 +48,7 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         remaining = int(lf.select(pl.col(chars).sum()).collect().item() or 0)
     stages = []
     for s in manifest_stages:
-        entry = {k: s.get(k) for k in ("stage", "in", "kept", "rejected", "seconds")}
+        entry = {k: s.get(k) for k in ("stage", "in", "added", "kept", "rejected", "seconds")}
         entry["rejected_fraction"] = s["rejected"] / s["in"] if s.get("in") else None
         if chars:
             entry["chars_in"] = remaining

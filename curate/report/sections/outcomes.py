@@ -13,7 +13,7 @@ from curate.report.sections.base import RenderContext, skipped
 KEY = "outcomes"
 TITLE = "Backfill, rebalance and augmentation"
 STANDARD = {"stage", "in", "kept", "rejected", "seconds"}
-ORIGIN_COLUMNS = ("augmented", "origin", "synthetic", "backfilled")
+ORIGIN_COLUMNS = ("source", "augmented", "origin", "synthetic", "backfilled")
 # A target share counts as missed when the curated share falls this far below it.
 SHARE_TOLERANCE = 0.005
 

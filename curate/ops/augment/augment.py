@@ -1,0 +1,239 @@
+"""`augment`: new training rows for classes below a target count, made from the class's own
+documents by EDA-style edits (near-neighbour word replacement and insertion, word swap and
+deletion, sentence reordering; jieba words for Chinese).
+
+Each augmented row keeps its source's columns (label and split included), gets the id
+`SOURCE~aN`, `aug_of` = the source id, `aug_method`, and `source` = "augment", and joins its
+source's shard. Rows of evaluation splits are never sources, so no augmented row lands in one.
+Augmented texts are deduplicated (exact_dedup's hashing) against every original and each
+other. Counts, what was made and any shortfall go to the manifest.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from curate.io import ROW_COLUMN
+from curate.models.vectors import VectorOptions, load_word_vectors
+from curate.ops.augment.methods import BY_NAME, METHODS, Document, parse_documents
+from curate.ops.augment.neighbours import (
+    Neighbours,
+    corpus_neighbours,
+    read_synonyms,
+    stop_words,
+)
+from curate.ops.base import FitContext, GlobalOperator, register
+from curate.ops.domain.targets import check_targets
+from curate.ops.exact_dedup import ExactDedup, ExactDedupParams
+from curate.params import REQUIRED, param
+
+ORIGIN = "source"
+AUGMENT = "augment"
+CORPUS = "corpus"
+AUG_OF = "aug_of"
+AUG_METHOD = "aug_method"
+SHARD = "__shard"
+EVAL_SPLITS = ["eval", "test", "dev", "validation", "valid"]
+
+
+@dataclass
+class AugmentParams:
+    targets: dict[str, float] = param(REQUIRED, "per class: the training rows it should have "
+                                      "(classes with fewer get augmented rows)")
+    column: str = param("label", "the class column")
+    methods: list[str] = param(list(METHODS), "augmentation methods, used in turn: synonym, "
+                               "insert, swap, delete, reorder")
+    alpha: float = param(0.1, "share of a document's words a word-level method changes")
+    max_per_source: int = param(4, "most augmented rows made from one document")
+    synonyms: str | None = param(None, "synonym file (`WORD SYN1 SYN2 ...` per line) instead "
+                                 "of word vectors")
+    vectors: str | None = param(None, "saved fastText word-vector model for neighbours "
+                                "(default: a skipgram model trained on the corpus in the run)")
+    neighbours: int = param(5, "near neighbours a word may be replaced with")
+    min_similarity: float = param(0.5, "least cosine similarity of a near neighbour")
+    vector_docs: int = param(20_000, "most documents the skipgram model is trained on (a "
+                             "seeded sample of the corpus)")
+    split_column: str = param("split", "column naming each row's split")
+    eval_splits: list[str] = param(EVAL_SPLITS, "splits never augmented (nor counted)")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Check targets, methods and ranges."""
+        problem = check_targets(self.targets)
+        if problem:
+            return "targets", problem
+        unknown = [m for m in self.methods if m not in METHODS]
+        if unknown or not self.methods:
+            return "methods", (f"unknown method {unknown[0]!r}" if unknown else "is empty") + \
+                f" (methods: {', '.join(METHODS)})"
+        if not 0.0 < self.alpha <= 1.0:
+            return "alpha", f"must be in (0, 1], got {self.alpha}"
+        if self.max_per_source < 1:
+            return "max_per_source", f"must be >= 1, got {self.max_per_source}"
+        if self.synonyms is not None and self.vectors is not None:
+            return "vectors", "set synonyms or vectors, not both"
+        return None
+
+    def uses_neighbours(self) -> bool:
+        """Whether a method needs near neighbours of words."""
+        return bool({"synonym", "insert"} & set(self.methods))
+
+
+@register
+class Augment(GlobalOperator):
+    """Add augmented training rows to the classes below a target count (EDA-style edits).
+
+    Near-neighbour replacement and insertion, word swap and deletion, sentence reordering;
+    lineage in aug_of and aug_method."""
+
+    name = "augment"
+    Params = AugmentParams
+    annotations = (ORIGIN, AUG_OF, AUG_METHOD)
+
+    def _trains_vectors(self) -> bool:
+        p = self.params
+        return p.uses_neighbours() and p.synonyms is None and p.vectors is None
+
+    def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
+        """Every row's text hashes, class and whether it is a training row; the full row of
+        possible sources (training rows of targeted classes); every text when the skipgram
+        model is trained on the corpus."""
+        p = self.params
+        keyed = ExactDedup(ExactDedupParams(), self.context).prepare(batch)
+        cls = (pl.col(p.column).cast(pl.String) if p.column in batch.columns
+               else pl.lit(None, pl.String))
+        training = (~pl.col(p.split_column).cast(pl.String).is_in(p.eval_splits)).fill_null(True) \
+            if p.split_column in batch.columns else pl.lit(True)
+        source = cls.is_in(list(p.targets)).fill_null(False) & training
+        text = self.context.text_column
+        public = [
+            (pl.col(c) if c == text and self._trains_vectors()
+             else pl.when(source).then(pl.col(c)).otherwise(None)).alias(c)
+            for c in batch.columns if not c.startswith("__")
+        ]
+        return keyed.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN, "__h1",
+                            "__h2", cls.alias("__class"), training.alias("__training"),
+                            source.alias("__source"), *public)
+
+    def fit(self, context: FitContext) -> pl.DataFrame:
+        """Augmented rows for every class below its target, each with its source's shard."""
+        p = self.params
+        seen = pl.concat([pl.read_parquet(s) for s in context.summaries], how="diagonal_relaxed") \
+            if context.summaries else pl.DataFrame()
+        if seen.height == 0:
+            return pl.DataFrame(schema={SHARD: pl.Int64})
+        counts = dict(seen.filter(pl.col("__training")).group_by("__class").len().iter_rows())
+        need = {c: max(0, int(t) - counts.get(c, 0)) for c, t in p.targets.items()}
+        sources = (seen.filter(pl.col("__source") & pl.col("__class").is_in(
+            [c for c, n in need.items() if n > 0]))
+            .with_columns(pl.col(self.context.id_column).hash(self.context.seed).alias("__key"))
+            .sort("__key", SHARD, ROW_COLUMN))
+        text = self.context.text_column
+        docs = parse_documents(sources[text].to_list())
+        neighbours = self._neighbours(seen, docs, context.work_dir) \
+            if p.uses_neighbours() and docs else {}
+        made = self._generate(sources, docs, need, neighbours,
+                              seen.select("__h1", "__h2").unique())
+        per_class = dict(made.group_by("__class").len().iter_rows()) if made.height else {}
+        context.outcomes.update({
+            "column": p.column,
+            "targets": dict(p.targets),
+            "before": {c: counts.get(c, 0) for c in p.targets},
+            "augmented": {c: per_class.get(c, 0) for c in p.targets},
+            "after": {c: counts.get(c, 0) + per_class.get(c, 0) for c in p.targets},
+            "shortfall": {c: n - per_class.get(c, 0) for c, n in need.items()
+                          if n > per_class.get(c, 0)},
+            "methods": dict(sorted(made.group_by(AUG_METHOD).len().iter_rows()))
+            if made.height else {},
+            "neighbour_words": len(neighbours),
+        })
+        public = [c for c in sources.columns if not c.startswith("__")]
+        lineage = [c for c in (ORIGIN, AUG_OF, AUG_METHOD) if c not in public]
+        return made.select(SHARD, *public, *lineage)
+
+    def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
+        """Mark the shard's rows as originals and append the augmented rows made from them."""
+        origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
+        marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.String).alias(AUG_OF),
+                                    pl.lit(None, pl.String).alias(AUG_METHOD))
+        if SHARD not in state.columns:
+            return marked
+        return self.with_added(marked, state.filter(pl.col(SHARD) == shard))
+
+    def _neighbours(self, seen: pl.DataFrame, docs: list[Document], work: Path) -> Neighbours:
+        p = self.params
+        base = Path(self.context.config_dir)
+        if p.synonyms is not None:
+            return read_synonyms(base / p.synonyms)
+        words = {w.lower() for d in docs for s in d.sentences for w in s.words}
+        if p.vectors is not None:
+            return load_word_vectors(base / p.vectors).neighbours(words, p.neighbours,
+                                                                  p.min_similarity)
+        texts = (seen.filter(pl.col(self.context.text_column).is_not_null())
+                 .with_columns(pl.col(self.context.id_column).hash(self.context.seed)
+                               .alias("__key"))
+                 .sort("__key", SHARD, ROW_COLUMN).head(p.vector_docs)
+                 .sort(SHARD, ROW_COLUMN)[self.context.text_column].to_list())
+        return corpus_neighbours(texts, words, p.neighbours, p.min_similarity, VectorOptions(),
+                                 self.context.seed, work / "vectors.bin")
+
+    def _generate(self, sources: pl.DataFrame, docs: list[Document], need: dict[str, int],
+                  neighbours: Neighbours, originals: pl.DataFrame) -> pl.DataFrame:
+        """Waves of one new text per source (methods in turn, the next one when a method
+        does not apply) until each class has what it needs or every source made
+        max_per_source rows; texts equal to an original or an earlier one are dropped."""
+        p, id_col, text = self.params, self.context.id_column, self.context.text_column
+        stop = stop_words()
+        classes = sources["__class"].to_list()
+        ids = sources[id_col].to_list()
+        position = {c: 0 for c in need}
+        order = []
+        for c in classes:
+            order.append(position[c])
+            position[c] += 1
+        made: list[pl.DataFrame] = []
+        taken = originals
+        have = dict.fromkeys(need, 0)
+        for wave in range(1, p.max_per_source + 1):
+            rows: list[tuple[int, str, str]] = []
+            for i, (doc, cls) in enumerate(zip(docs, classes, strict=True)):
+                if have[cls] >= need[cls]:
+                    continue
+                rng = random.Random(f"{self.context.seed}:{ids[i]}:{wave}")
+                for step in range(len(p.methods)):
+                    method = p.methods[(order[i] + wave - 1 + step) % len(p.methods)]
+                    new = BY_NAME[method](doc, rng, p.alpha, neighbours, stop)
+                    if new is not None and new != doc.text:
+                        rows.append((i, new, method))
+                        break
+            if not rows:
+                break
+            wave_rows = pl.DataFrame(
+                {"__i": [r[0] for r in rows], text: [r[1] for r in rows],
+                 AUG_METHOD: [r[2] for r in rows]},
+                schema={"__i": pl.Int64, text: pl.String, AUG_METHOD: pl.String})
+            hashed = ExactDedup(ExactDedupParams(), self.context).prepare(wave_rows)
+            fresh = hashed.join(taken, on=["__h1", "__h2"], how="anti", maintain_order="left")
+            fresh = fresh.filter(pl.struct("__h1", "__h2").is_first_distinct())
+            fresh = fresh.with_columns(pl.col("__i").replace_strict(
+                dict(enumerate(classes)), return_dtype=pl.String).alias("__class"))
+            fresh = fresh.filter(pl.int_range(pl.len()).over("__class") < pl.col("__class")
+                                 .replace_strict({c: need[c] - have[c] for c in need},
+                                                 return_dtype=pl.Int64))
+            for c, n in fresh.group_by("__class").len().iter_rows():
+                have[c] += n
+            taken = pl.concat([taken, fresh.select("__h1", "__h2")])
+            rows_of = sources.drop(text).with_row_index("__i").with_columns(
+                pl.col("__i").cast(pl.Int64))
+            made.append(fresh.select("__i", text, AUG_METHOD).join(rows_of, on="__i").with_columns(
+                (pl.col(id_col).cast(pl.String) + f"~a{wave}").alias(id_col),
+                pl.col(id_col).cast(pl.String).alias(AUG_OF), pl.lit(AUGMENT).alias(ORIGIN)))
+            if all(have[c] >= need[c] for c in need):
+                break
+        if not made:
+            return pl.DataFrame(schema={SHARD: pl.Int64, "__class": pl.String,
+                                        AUG_METHOD: pl.String})
+        return pl.concat(made, how="diagonal_relaxed").sort(SHARD, ROW_COLUMN, AUG_OF)

@@ -1,0 +1,133 @@
+"""The reserve pool of `domain_backfill`: its documents go through the pipeline's own stages
+before the backfill (cleaners, filters, quality scoring, selection by fitted cut-offs, domain
+classification), so a recalled document passed what every curated one passed; then they are
+keyed for dedup and scored by the domain model."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from curate.io import ROW_COLUMN, read_shard, write_shard
+from curate.models import load_classifier
+from curate.ops.base import REASON, GlobalOperator, StageContext
+from curate.ops.domain.recall_dedup import DedupKeys
+from curate.ops.domain.training import domain_view
+from curate.ops.exact_dedup import ExactDedupParams
+
+DOMAIN_CLASSIFY = "domain_classify"
+DEDUP = ("exact_dedup", "minhash_dedup")
+
+
+@dataclass
+class Upstream:
+    """What the stages before a backfill mean for its reserve: the stages to apply (row
+    stages, and global stages whose state judges unseen documents), the dedup to repeat, the
+    domain model's stage, and the global stages that cannot be repeated on other documents."""
+
+    applied: list[Any] = field(default_factory=list)
+    dedup: DedupKeys = field(default_factory=lambda: DedupKeys(ExactDedupParams(), None))
+    classify: Any = None
+    not_applied: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # corpora the dedup stages dedup against
+
+    @classmethod
+    def of(cls, context: StageContext, near_dedup: bool = True) -> Upstream:
+        """Sort the stages before this one (context.upstream) by what they mean here."""
+        from curate.ops import REGISTRY
+
+        found = cls()
+        exact, near = ExactDedupParams(), None
+        for stage in context.upstream:
+            op = REGISTRY[stage.op]
+            if stage.op == "exact_dedup":
+                exact = stage.params
+            elif stage.op == "minhash_dedup":
+                near = stage.params if near_dedup else None
+            elif issubclass(op, GlobalOperator) and not op.judges_unseen_documents:
+                found.not_applied.append(stage.name)
+            else:
+                found.applied.append(stage)
+                if stage.op == DOMAIN_CLASSIFY:
+                    found.classify = stage.params
+        found.dedup = DedupKeys(exact, near)
+        found.references = list(dict.fromkeys(
+            p.reference for p in (exact, near) if p is not None and p.reference is not None))
+        return found
+
+
+def state_file(states: Path, stage: str) -> Path:
+    """Where a run keeps a global stage's fitted state: `states` is the run's work folder
+    (the parent of a fit's work_dir; see curate.engine.layout.RunLayout.state)."""
+    return states / f"state-{stage}.parquet"
+
+
+def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
+                 states: Path, number: int) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Run the stages over `batch` (a global one with its fitted state from the `states`
+    folder, the batch counting as shard `number`), dropping the rows they reject; also the
+    number rejected per `stage: reason`."""
+    from curate.ops import REGISTRY
+
+    rejected: dict[str, int] = {}
+    for stage in stages:
+        op = REGISTRY[stage.op](stage.params, dataclasses.replace(context, stage=stage.name,
+                                                                   upstream=()))
+        if isinstance(op, GlobalOperator):
+            state = pl.read_parquet(state_file(states, stage.name))
+            batch = op.transform(op.prepare(batch), state, number)
+        else:
+            batch = op.transform(batch)
+        if REASON not in batch.columns:
+            continue
+        for reason, count in batch[REASON].drop_nulls().value_counts(sort=True).iter_rows():
+            key = f"{stage.name}: {reason}"
+            rejected[key] = rejected.get(key, 0) + count
+        extra = [c for c in op.rejection_columns if c in batch.columns]
+        batch = batch.filter(pl.col(REASON).is_null()).drop(REASON, *extra)
+    return batch, rejected
+
+
+def prepare_reserve_shard(shard: Path, name: str, number: int, context: StageContext,
+                          near_dedup: bool, states: Path, out: Path) -> dict[str, Any]:
+    """Task: read one reserve shard, keep what the pipeline's stages keep, key it for dedup,
+    and write it to `out`. Returns the rows read, passed, and rejected per stage and reason."""
+    upstream = Upstream.of(context, near_dedup)
+    batch = read_shard(shard, context.text_column, context.id_column, name)
+    rows = batch.height
+    batch = batch.filter(pl.col(context.text_column).is_not_null())
+    rejected = {"read: null_text": rows - batch.height} if rows > batch.height else {}
+    batch, more = apply_stages(batch, upstream.applied, context, states, number)
+    rejected.update(more)
+    internal = [c for c in batch.columns if c.startswith("__") and c != ROW_COLUMN]
+    write_shard(upstream.dedup.keys(batch.drop(internal), number, context), out)
+    return {"rows": rows, "passed": batch.height, "rejected": rejected}
+
+
+def key_reference_shard(shard: Path, name: str, number: int, context: StageContext,
+                        near_dedup: bool, out: Path) -> str:
+    """Task: the dedup keys of one shard of a dedup stage's reference corpus, shaped like the
+    backfill's observation of the corpus (no domain)."""
+    keys = Upstream.of(context, near_dedup).dedup
+    batch = read_shard(shard, context.text_column, context.id_column, name)
+    keyed = keys.keys(batch.filter(pl.col(context.text_column).is_not_null()), number, context)
+    near = [c for c in ("__bands", "__shingles") if c in keyed.columns]
+    write_shard(keyed.select(pl.col(context.id_column).cast(pl.String).alias("__id"),
+                             pl.lit(None, pl.String).alias("__domain"), "__h1", "__h2", *near),
+                out)
+    return str(out)
+
+
+def score_reserve_shard(frame: Path, model: Path, max_chars: int, text_column: str,
+                        out: Path) -> str:
+    """Task: the most probable domain of each prepared reserve document and its probability,
+    in row order."""
+    texts = pl.read_parquet(frame, columns=[text_column])[text_column].to_list()
+    labels, scores = load_classifier(model).predict([domain_view(t, max_chars) for t in texts])
+    write_shard(pl.DataFrame({"__pred": pl.Series(labels, dtype=pl.String),
+                              "__score": pl.Series(scores, dtype=pl.Float64)}), out)
+    return str(out)

@@ -10,9 +10,7 @@ the pipeline names training corpora instead of a ready model file) and by `domai
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import json
-import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -25,6 +23,7 @@ from curate.errors import ConfigError, CurateError
 from curate.io import read_corpus
 from curate.models import TextClassifier
 from curate.models.classifier import TrainOptions
+from curate.models.store import save_atomically, train_once
 from curate.models.vectors import INIT_THREADS
 from curate.ops.quality.training import report_path, split_indices
 
@@ -101,11 +100,7 @@ def fit_domain_classifier(texts: Sequence[str], labels: Sequence[str], seed: int
 
 def save_model(classifier: TextClassifier, out: Path) -> Path:
     """Write a model atomically (readers never see half a file)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    classifier.save(tmp)
-    os.replace(tmp, out)
-    return out
+    return save_atomically(classifier, out)
 
 
 @dataclass
@@ -177,13 +172,5 @@ def ensure_domain_model(model: Path, seeds: Sequence[str], label_column: str, se
     if not seeds:
         raise CurateError(f"{model}: no such model file; train one with `curate train domain` "
                           "or set train_from")
-    model.parent.mkdir(parents=True, exist_ok=True)
-    with open(model.with_name(f".{model.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not model.is_file():
-                train_domain_model(seeds, model, label_column, seed, max_chars=max_chars,
-                                   base=base)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return model
+    return train_once(model, lambda: train_domain_model(seeds, model, label_column, seed,
+                                                        max_chars=max_chars, base=base))

@@ -8,9 +8,7 @@ the pipeline names training corpora instead of a ready model file.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,6 +21,7 @@ from curate.errors import ConfigError, CurateError
 from curate.io import read_corpus
 from curate.models import TextClassifier, binary_metrics
 from curate.models.classifier import TrainOptions
+from curate.models.store import save_atomically, train_once
 
 POSITIVE = "high"
 NEGATIVE = "low"
@@ -163,10 +162,7 @@ def train_quality_model(
         scores = model.probability_of([texts[i] for i in test], POSITIVE)
         truth = np.array([labels[i] == POSITIVE for i in test])
         metrics = binary_metrics(truth, scores)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    model.save(tmp)
-    os.replace(tmp, out)
+    save_atomically(model, out)
 
     def count(rows: np.ndarray) -> dict[str, int]:
         return {lab: sum(labels[i] == lab for i in rows) for lab in (POSITIVE, NEGATIVE)}
@@ -191,13 +187,5 @@ def ensure_model(model: Path, positive: list[CorpusSpec], negative: list[CorpusS
     if not positive or not negative:
         raise CurateError(f"{model}: no such model file; train one with `curate train quality` "
                           "or set train_positive and train_negative")
-    model.parent.mkdir(parents=True, exist_ok=True)
-    with open(model.with_name(f".{model.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not model.is_file():
-                train_quality_model(positive, negative, model, seed=seed, max_chars=max_chars,
-                                    base=base)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return model
+    return train_once(model, lambda: train_quality_model(positive, negative, model, seed=seed,
+                                                         max_chars=max_chars, base=base))

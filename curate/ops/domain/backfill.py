@@ -20,6 +20,7 @@ import polars as pl
 from curate.errors import ConfigError, CurateError
 from curate.io import discover_shards
 from curate.models import load_classifier
+from curate.models.store import save_atomically
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.ops.domain.classify import domain_model
 from curate.ops.domain.recall_dedup import HASHES, NEAR, drop_duplicates
@@ -35,7 +36,6 @@ from curate.ops.domain.training import (
     MAX_CHARS,
     fit_domain_classifier,
     read_labelled,
-    save_model,
 )
 from curate.params import REQUIRED, param
 
@@ -332,7 +332,7 @@ def _retrain(labelled: tuple[list[str], list[str]], frames: list[Path], taken: p
     recalled = _taken_rows(frames, taken)
     texts = labelled[0] + recalled[text_column].to_list()
     labels = labelled[1] + recalled["__pred"].to_list()
-    return save_model(fit_domain_classifier(texts, labels, seed, settings.max_chars), out)
+    return save_atomically(fit_domain_classifier(texts, labels, seed, settings.max_chars), out)
 
 
 def _recalled_rows(frames: list[Path], taken: pl.DataFrame, column: str,

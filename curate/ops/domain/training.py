@@ -98,11 +98,6 @@ def fit_domain_classifier(texts: Sequence[str], labels: Sequence[str], seed: int
                                 options=options or options_for(texts))
 
 
-def save_model(classifier: TextClassifier, out: Path) -> Path:
-    """Write a model atomically (readers never see half a file)."""
-    return save_atomically(classifier, out)
-
-
 @dataclass
 class DomainTrainingReport:
     """How a domain model was made and how it scored on the held-out split."""
@@ -145,7 +140,7 @@ def train_domain_model(seeds: Sequence[str], out: Path, label_column: str = LABE
     if len(test):
         predicted, _ = model.predict([domain_view(texts[i], max_chars) for i in test])
         metrics = multiclass_metrics([labels[i] for i in test], predicted)
-    save_model(model, out)
+    save_atomically(model, out)
 
     def count(rows: Sequence[int]) -> dict[str, int]:
         found: dict[str, int] = {}

@@ -1,6 +1,7 @@
-"""Acceptance: the sample pipeline's fine-tune ablation runs on CPU and the curated arm is not
-worse than the raw arm on the sample's clean eval split (its injected noise carries random or
-conflicting labels, so removing it should not hurt)."""
+"""Acceptance: the sample pipeline's fine-tune ablation runs on CPU and the curated arm beats the
+raw arm on the sample's clean eval split. The sample's label noise (documents filed under a
+neighbouring category, mislabelled near-duplicates) costs the raw arm accuracy; label_audit and
+dedup remove most of it, which a random subset of the same size does not."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def test_curated_arm_scores_at_least_the_raw_arm(tmp_path: Path) -> None:
     curated = arms["curated"]["summary"]["accuracy"]["mean"]
     diff = result["differences"]["curated-raw"]["accuracy"]
     print(f"{backend}: raw {raw:.4f}, curated {curated:.4f}, curated - raw {diff}")
-    # At least as good as raw: the 95 % interval of the paired difference reaches 0 or above.
-    # (On the sample the fastText proxy is robust to the injected label noise, so the gain is
-    # within seed noise; a strict `curated >= raw` would be a coin toss.)
-    assert diff["mean"] + diff["ci95"] >= 0
+    assert curated >= raw
+    # Better data, not chance: the 95 % interval of the paired difference lies above zero,
+    # against raw and against a random subset of raw the size of curated.
+    assert diff["low"] > 0
+    assert result["differences"]["curated-random"]["accuracy"]["low"] > 0
     assert "Fine-tune ablation" in (tmp_path / "run" / "report.html").read_text()

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +35,19 @@ class PipelineSection:
     id_column: str = param("id", "column holding document ids (derived when absent)")
     seed: int = param(0, "seed for every random choice, so runs are reproducible")
     max_rows_per_shard: int = param(100_000, "most rows in one output shard")
+    max_doc_bytes: int = param(
+        32 * 2**20, "documents whose text is larger (UTF-8 bytes) are rejected on read as "
+        "too_large, before any operator sees them")
+    on_error: Literal["fail", "quarantine"] = param(
+        "fail", "an unreadable input shard (damaged, wrong schema, bad JSON line): fail the "
+        "run, or quarantine it (skip it, list it in the manifest and report) and go on")
 
     def validate(self) -> tuple[str, str] | None:
         """Check value ranges."""
         if self.max_rows_per_shard < 1:
             return "max_rows_per_shard", f"must be >= 1, got {self.max_rows_per_shard}"
+        if self.max_doc_bytes < 1:
+            return "max_doc_bytes", f"must be >= 1, got {self.max_doc_bytes}"
         return None
 
 
@@ -47,16 +56,29 @@ class EngineSection:
     """The `[engine]` table: where the work runs."""
 
     kind: Literal["ray", "local"] = param("ray", "ray (default) or local (in-process)")
-    address: str | None = param(None, "address of an existing Ray cluster to join")
+    address: str | None = param(
+        None, 'Ray cluster to join: "HOST:PORT" of its head, or "auto" (RAY_ADDRESS, else '
+        "the cluster `ray start` last started on this machine); unset: the run starts Ray here")
     num_cpus: int | None = param(None, "CPUs for a Ray started by the run (all when unset)")
-    max_in_flight: int | None = param(None, "most shard tasks at once (2 x CPUs when unset)")
+    max_in_flight: int | None = param(
+        None, "most tasks at once (2 x the tasks the cluster's CPUs fit when unset)")
+    task_cpus: float = param(1.0, "CPUs each Ray task reserves (and polars threads it uses)")
+    task_memory_mb: int | None = param(
+        None, "memory (MiB) each Ray task reserves, so a node runs only as many tasks as fit "
+        "its memory (not reserved when unset)")
+    max_retries: int = param(
+        3, "times Ray reruns a task whose worker or node died (a task's own error is final)")
 
     def validate(self) -> tuple[str, str] | None:
         """Check value ranges."""
-        for key in ("num_cpus", "max_in_flight"):
+        for key in ("num_cpus", "max_in_flight", "task_memory_mb"):
             value = getattr(self, key)
             if value is not None and value < 1:
                 return key, f"must be >= 1, got {value}"
+        if self.task_cpus <= 0:
+            return "task_cpus", f"must be > 0, got {self.task_cpus}"
+        if self.max_retries < 0:
+            return "max_retries", f"must be >= 0, got {self.max_retries}"
         return None
 
 
@@ -160,6 +182,22 @@ def parse_config(raw: dict[str, Any], path: Path) -> PipelineConfig:
     return config
 
 
+# Stage names become file names in the run folder and keys of `curate tune --set NAME.KEY`:
+# letters, digits, `_` and `-` only, so no name can reach outside the run folder.
+STAGE_NAME = re.compile(r"\w[\w-]{0,63}")
+RESERVED_STAGE_NAMES = ("read",)  # the read stage's rejections (null_text, too_large ...)
+
+
+def stage_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a stage, or None when it can."""
+    if name in RESERVED_STAGE_NAMES:
+        return "is reserved for the stage that reads the input"
+    if not STAGE_NAME.fullmatch(name):
+        return ("is not a valid stage name (letters, digits, _ and - only, at most 64, "
+                "not starting with -)")
+    return None
+
+
 def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
     table = raw.get(key, {})
     if not isinstance(table, dict):
@@ -180,6 +218,9 @@ def _stage(table: Any, index: int, seen: set[str]) -> Stage:
     name = table.get("name", op)
     if not isinstance(name, str):
         raise ConfigError(f"{prefix}.name: expected a string, got {name!r}")
+    problem = stage_name_problem(name)
+    if problem:
+        raise ConfigError(f'{prefix}.name: "{name}" {problem}')
     if name in seen:
         if "name" in table:
             raise ConfigError(f'{prefix}.name: "{name}" is already used by an earlier stage')

@@ -36,6 +36,8 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     reporter = None if args.quiet else RichReporter(console)
     manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
                             reporter=reporter)
+    for skipped in manifest.data.get("quarantined", []):
+        print(f"warning: quarantined {skipped['path']}: {skipped['reason']}", file=sys.stderr)
     try:
         report = build_report(config.output_path)
     except Exception as exc:  # a report problem must not fail a finished run
@@ -62,10 +64,15 @@ def _cmd_report(args: argparse.Namespace, console: Console) -> int:
 def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from curate.config import load_config
     from curate.engine.plan import make_plan
+    from curate.engine.preflight import check_run_folder, check_shards, check_stage_files
     from curate.io import discover_shards
 
     config = load_config(args.pipeline)
     shards = discover_shards(config.input_path)
+    check_run_folder(config, shards)
+    check_stage_files(config, shards)
+    for i, reason in check_shards(config, shards).items():
+        console.print(f"[yellow]will quarantine[/yellow] {shards[i]}: {reason}")
     console.print(f"[green]ok[/green] {args.pipeline}: {len(config.stages)} stages, "
                   f"{len(shards)} input shards, config hash {config.hash()}")
     for p in make_plan(config):

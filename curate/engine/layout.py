@@ -57,6 +57,10 @@ class RunLayout:
         """Every shard's observation from a pass."""
         return [self.summary(pass_index, s) for s in range(shards)]
 
+    def ids(self, shard: int) -> Path:
+        """An input shard's (id, shard, row) triples, read by the check that ids are unique."""
+        return self.work / "ids" / f"part-{shard:05d}.parquet"
+
     def state(self, stage: str) -> Path:
         """The fitted state of a global stage."""
         return self.work / f"state-{stage}.parquet"

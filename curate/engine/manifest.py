@@ -52,6 +52,8 @@ class Manifest:
             "versions": versions(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "inputs": inputs,
+            "on_error": config.pipeline.on_error,
+            "quarantined": [],
             "passes": [{"index": i, "stages": stages, "shards": {}}
                        for i, stages in enumerate(passes)],
             "fits": {},
@@ -69,10 +71,26 @@ class Manifest:
         return str(shard) in self.data["passes"][pass_index]["shards"]
 
     def record(self, result: ShardResult) -> None:
-        """Note a finished shard task."""
+        """Note a finished shard task (and the quarantine of its shard, if it was)."""
         self.data["passes"][result.pass_index]["shards"][str(result.shard)] = (
             dataclasses.asdict(result)
         )
+        if result.quarantined is not None:
+            self.quarantine(result.shard, result.quarantined)
+
+    def quarantine(self, shard: int, reason: str) -> None:
+        """Note that input shard `shard` is skipped, and why (on_error = "quarantine")."""
+        if shard in self.quarantined():
+            return
+        source = self.data["inputs"][shard]
+        self.data.setdefault("quarantined", []).append(
+            {"shard": shard, "path": source["path"], "name": source["name"], "reason": reason,
+             "bytes": source["bytes"]})
+        self.data["quarantined"].sort(key=lambda q: q["shard"])
+
+    def quarantined(self) -> set[int]:
+        """Indices of the input shards that were quarantined."""
+        return {q["shard"] for q in self.data.get("quarantined", [])}
 
     def record_fit(self, stage: str, seconds: float) -> None:
         """Note a fitted global stage."""
@@ -89,7 +107,7 @@ class Manifest:
     def summarize(self, wall_seconds: float) -> None:
         """Aggregate per-shard counts into per-stage rows and totals (conservation holds per
         stage: in = kept + rejected, or in + added = kept + rejected for a stage that added
-        rows; only such stages have an `added` entry)."""
+        rows; only such stages have an `added` entry). Quarantined shards count nothing."""
         stages: dict[str, dict[str, Any]] = {}
         rows_in = bytes_in = 0
         for p in self.data["passes"]:
@@ -115,14 +133,21 @@ class Manifest:
             rows_in = ordered[0]["in"]
         self.data["stages"] = ordered
         kept = ordered[-1]["kept"] if ordered else 0
+        quarantined = self.data.get("quarantined", [])
         self.data["totals"] = {
             "input_rows": rows_in,
             "curated_rows": kept,
             "rejected_rows": sum(s["rejected"] for s in ordered),
             "added_rows": sum(s.get("added", 0) for s in ordered),
             "input_bytes": bytes_in,
+            "quarantined_shards": len(quarantined),
+            "quarantined_bytes": sum(q["bytes"] for q in quarantined),
             "wall_seconds": round(wall_seconds, 3),
         }
+        if quarantined:
+            self.data["totals"]["note"] = (
+                f"input rows, bytes and every stage count leave out the {len(quarantined)} "
+                "quarantined input shard(s), which were not read (see `quarantined`)")
 
     def save(self, force: bool = True) -> None:
         """Write atomically; with force=False at most twice a second."""

@@ -3,6 +3,7 @@ keeps the manifest, and supports resuming a killed run."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -14,10 +15,20 @@ from curate.engine.executors import make_executor
 from curate.engine.layout import RunLayout
 from curate.engine.manifest import Manifest
 from curate.engine.plan import Pass, make_plan
+from curate.engine.preflight import (
+    check_run_folder,
+    check_shards,
+    check_stage_files,
+    check_unique_ids,
+    source_root,
+    stand_in_summaries,
+)
 from curate.engine.task import ShardResult, ShardTask, run_shard_pass
 from curate.errors import ConfigError, CurateError
-from curate.io import check_shard, discover_shards, write_shard
+from curate.io import discover_shards, write_shard
 from curate.ops.base import FitContext
+
+log = logging.getLogger(__name__)
 
 
 class Reporter(Protocol):
@@ -41,28 +52,6 @@ class SilentReporter:
         """Ignore."""
 
 
-def _source_root(spec: Path) -> Path:
-    """The folder shard names are taken relative to (for derived ids)."""
-    if spec.is_dir():
-        return spec
-    if spec.is_file():
-        return spec.parent
-    parts = []
-    for part in spec.parts:
-        if any(c in part for c in "*?["):
-            break
-        parts.append(part)
-    return Path(*parts) if parts else Path(".")
-
-
-def _check_paths(inputs: list[Path], run_dir: Path) -> None:
-    """Refuse a run folder that overlaps the input."""
-    out = run_dir.resolve()
-    for shard in inputs:
-        if shard.resolve().is_relative_to(out):
-            raise ConfigError(f"pipeline.output: run folder {run_dir} contains input {shard}")
-
-
 def prepare_run_dir(config: PipelineConfig, resume: bool, overwrite: bool) -> Manifest | None:
     """Check the run folder; return the manifest to resume from, or None for a fresh run."""
     layout = RunLayout(config.output_path)
@@ -70,6 +59,9 @@ def prepare_run_dir(config: PipelineConfig, resume: bool, overwrite: bool) -> Ma
     if root.exists() and root.is_file():
         raise ConfigError(f"pipeline.output: {root} is a file, not a folder")
     if root.exists() and any(root.iterdir()):
+        if overwrite and not layout.manifest.exists():
+            raise ConfigError(f"{root}: not a run folder (no manifest.json), so --overwrite "
+                              "will not delete it; choose another pipeline.output")
         if overwrite:
             shutil.rmtree(root)
         elif resume and layout.manifest.exists():
@@ -102,12 +94,16 @@ def run_pipeline(
     started = time.perf_counter()
     shards = discover_shards(config.input_path)
     layout = RunLayout(config.output_path)
-    _check_paths(shards, layout.root)
-    for shard in shards:
-        check_shard(shard, config.pipeline.text_column)
+    check_run_folder(config, shards)
+    check_stage_files(config, shards)
+    unreadable = check_shards(config, shards)
+    if len(unreadable) == len(shards):
+        first = min(unreadable)
+        raise CurateError(f"{config.input_path}: every input shard is unreadable "
+                          f"({len(shards)}; the first, {shards[first]}: {unreadable[first]})")
     manifest = prepare_run_dir(config, resume, overwrite)
     plan = make_plan(config)
-    root = _source_root(config.input_path)
+    root = source_root(config.input_path)
     names = [s.relative_to(root).as_posix() if s.is_relative_to(root) else s.name for s in shards]
     if manifest is None:
         layout.root.mkdir(parents=True, exist_ok=True)
@@ -120,26 +116,42 @@ def run_pipeline(
                           f"({len(manifest.data['inputs'])} then, {len(shards)} now)")
     elif manifest.data["status"] == "complete":
         return manifest
+    for i, reason in unreadable.items():
+        if not manifest.shard_done(0, i):  # later passes read the run's own work files
+            log.info("quarantined %s: %s", shards[i], reason)
+            manifest.quarantine(i, reason)
     _remove_temp_files(layout.root)
     manifest.data["status"] = "running"
     manifest.save()
 
     executor = make_executor(config.engine)
     try:
+        _check_all_quarantined(config, manifest)
         for plan_pass in plan:
+            skipped = manifest.quarantined()
             todo = [
                 ShardTask(config, plan_pass, i, shards[i], names[i], layout)
                 for i in range(len(shards))
-                if not manifest.shard_done(plan_pass.index, i)
+                if i not in skipped and not manifest.shard_done(plan_pass.index, i)
             ]
             if plan_pass.opens_with is not None and todo:
+                stand_in_summaries(layout, plan_pass.index - 1, skipped, len(shards))
                 _fit(plan_pass, config, layout, manifest, executor, len(shards))
-            reporter.start_pass(plan_pass, len(plan), len(shards), len(shards) - len(todo))
+            reporter.start_pass(plan_pass, len(plan), len(shards) - len(skipped),
+                                len(shards) - len(skipped) - len(todo))
             try:
                 for result in _run_all(executor.map_unordered(run_shard_pass, todo), manifest):
+                    if result.quarantined is not None:
+                        log.info("quarantined %s: %s", shards[result.shard], result.quarantined)
                     reporter.shard_done(result)
             finally:
                 reporter.end_pass()
+            if plan_pass.index == 0:
+                _check_all_quarantined(config, manifest)
+                if not manifest.data.get("ids_unique"):
+                    check_unique_ids(layout, manifest.data["inputs"], config.pipeline.id_column)
+                    manifest.data["ids_unique"] = True
+                    manifest.save()
     except CurateError as exc:
         manifest.data["status"] = "failed"
         manifest.data["error"] = str(exc)
@@ -153,12 +165,22 @@ def run_pipeline(
         manifest.data["status"] = "failed"
         manifest.data["error"] = "corpus is empty"
         manifest.save()
-        raise CurateError(f"{config.input_path}: corpus is empty (0 rows in {len(shards)} shards)")
+        read = len(shards) - len(manifest.quarantined())
+        raise CurateError(f"{config.input_path}: corpus is empty (0 rows in {read} shards)")
     manifest.data["status"] = "complete"
     manifest.data["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     manifest.save()
     shutil.rmtree(layout.work, ignore_errors=True)
     return manifest
+
+
+def _check_all_quarantined(config: PipelineConfig, manifest: Manifest) -> None:
+    """Fail when every input shard was quarantined: there is nothing to curate."""
+    quarantined = manifest.data.get("quarantined", [])
+    if quarantined and len(quarantined) == len(manifest.data["inputs"]):
+        first = quarantined[0]
+        raise CurateError(f"{config.input_path}: every input shard was quarantined "
+                          f"({len(quarantined)}; the first, {first['path']}: {first['reason']})")
 
 
 def _run_all(results: Iterator[ShardResult], manifest: Manifest) -> Iterator[ShardResult]:

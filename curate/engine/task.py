@@ -11,13 +11,13 @@ from pathlib import Path
 import polars as pl
 
 from curate.config import PipelineConfig, Stage
+from curate.engine.intake import READ_STAGE, read_input
 from curate.engine.layout import RunLayout
 from curate.engine.plan import Pass
-from curate.io import ROW_COLUMN, read_shard, write_chunked, write_shard
+from curate.io import ROW_COLUMN, write_chunked, write_shard
 from curate.ops import REGISTRY
 from curate.ops.base import ADDED, REASON
 
-READ_STAGE = "read"
 # Rows a stage adds are numbered after every input row of the shard: stage index × 2**32 + k.
 ADDED_ROW_BASE = 1 << 32
 
@@ -59,6 +59,7 @@ class ShardResult:
     bytes_in: int = 0
     seconds: float = 0.0
     peak_rss_mb: float = 0.0  # high-water mark of the process that ran the task
+    quarantined: str | None = None  # why the input shard was skipped (on_error = "quarantine")
 
 
 @dataclass(frozen=True)
@@ -140,24 +141,20 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
     """
     start = time.perf_counter()
     config, plan_pass, layout = task.config, task.plan_pass, task.layout
-    text = config.pipeline.text_column
     result = ShardResult(plan_pass.index, task.shard)
     rejected: list[pl.DataFrame] = []
 
     if plan_pass.index == 0:
-        result.bytes_in = task.source.stat().st_size
-        batch = read_shard(task.source, text, config.pipeline.id_column, task.source_name)
-        null_text = batch[text].is_null()
-        if null_text.any():
-            rejected.append(
-                batch.filter(null_text).with_columns(
-                    pl.lit("null_text").alias("reason"), pl.lit(READ_STAGE).alias("stage")
-                )
-            )
-            batch = batch.filter(~null_text)
-        result.counts.append(
-            StageCount(READ_STAGE, len(null_text), batch.height, int(null_text.sum()), 0.0)
-        )
+        intake = read_input(config, task.source, task.source_name, task.shard, layout)
+        if intake.batch is None:  # quarantined: nothing is written for this shard
+            result.quarantined = intake.quarantined
+            result.seconds = time.perf_counter() - start
+            return result
+        batch, result.bytes_in = intake.batch, intake.bytes_in
+        if intake.rejected is not None:
+            rejected.append(intake.rejected)
+        result.counts.append(StageCount(READ_STAGE, intake.rows_in, batch.height,
+                                        intake.rows_in - batch.height, intake.seconds))
     else:
         batch = pl.read_parquet(layout.work_shard(plan_pass.index - 1, task.shard))
     result.rows_in = batch.height

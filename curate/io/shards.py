@@ -6,13 +6,16 @@ import glob
 import gzip
 import json
 import os
+import re
+import zlib
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from curate.errors import ConfigError, DataError
+from curate.errors import ConfigError, DataError, ShardError
 
 PARQUET_SUFFIXES = (".parquet",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -59,96 +62,235 @@ def read_shard(
     """Read one shard, check its text column and make sure every row has a string `id`.
 
     When the id column is absent, ids are derived stably as `SOURCE:ROW` (SOURCE defaults to
-    the file name). The row's position in the shard is kept in the internal ROW_COLUMN.
+    the file name); a row whose id is null gets its derived id too. The row's position in the
+    shard is kept in the internal ROW_COLUMN. Columns whose names start with `__` are curate's
+    namespace and are dropped (e.g. pandas' `__index_level_0__`). Raises ShardError naming the
+    file (and line) when the shard cannot be used.
     """
-    df = _read_parquet(path) if path.name.endswith(PARQUET_SUFFIXES) else _read_jsonl(path)
+    df = _read_parquet(path) if path.name.endswith(PARQUET_SUFFIXES) else _read_jsonl(
+        path, text_column)
+    internal = [c for c in df.columns if c.startswith("__")]
+    if internal:
+        df = df.drop(internal)
     if text_column not in df.columns:
-        if df.height == 0 and not df.columns:
-            df = pl.DataFrame({text_column: pl.Series([], dtype=pl.String)})
+        if df.height == 0:
+            df = df.with_columns(pl.Series(text_column, [], dtype=pl.String))
         else:
-            raise DataError(
-                f"{path}: no text column {text_column!r} (columns: {', '.join(df.columns)})"
-            )
+            raise ShardError(path, f"no text column {text_column!r} "
+                                   f"(columns: {', '.join(df.columns)})")
     dtype = df.schema[text_column]
-    if dtype == pl.Null:
+    if dtype == pl.Null or isinstance(dtype, pl.Categorical | pl.Enum):
         df = df.with_columns(pl.col(text_column).cast(pl.String))
     elif dtype != pl.String:
-        raise DataError(
-            f"{path}: column {text_column!r} has type {dtype}, expected a string column"
-        )
+        raise ShardError(path, f"column {text_column!r} has type {dtype}, expected a string "
+                               "column")
     df = df.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW_COLUMN))
+    derived = pl.lit(f"{source or path.name}:") + pl.col(ROW_COLUMN).cast(pl.String)
     if id_column in df.columns:
-        df = df.with_columns(pl.col(id_column).cast(pl.String))
-    else:
-        prefix = f"{source or path.name}:"
-        df = df.with_columns((pl.lit(prefix) + pl.col(ROW_COLUMN).cast(pl.String)).alias(id_column))
-    return df
+        dtype = df.schema[id_column]
+        if not (dtype in (pl.String, pl.Null) or dtype.is_integer()
+                or isinstance(dtype, pl.Categorical | pl.Enum)):
+            raise ShardError(path, f"id column {id_column!r} has type {dtype}, expected strings "
+                                   "or integers")
+        derived = pl.col(id_column).cast(pl.String).fill_null(derived)
+    return df.with_columns(derived.alias(id_column))
 
 
-def check_shard(path: Path, text_column: str = "text") -> None:
-    """Cheap pre-flight check of a Parquet shard's footer and text column (JSONL shards are
-    checked when read). Raises DataError naming the file."""
+def check_shard(path: Path, text_column: str = "text", id_column: str = "id") -> None:
+    """Cheap pre-flight check of a Parquet shard's footer, text and id columns (JSONL shards
+    are checked when read). Raises ShardError naming the file."""
     if not path.name.endswith(PARQUET_SUFFIXES):
         return
     try:
         schema = pq.read_schema(path)
     except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(f"{path}: not a readable Parquet file ({reason})") from exc
+        raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
     if text_column not in schema.names:
-        raise DataError(
-            f"{path}: no text column {text_column!r} (columns: {', '.join(schema.names)})"
-        )
+        if pq.read_metadata(path).num_rows == 0:
+            return
+        raise ShardError(path, f"no text column {text_column!r} "
+                               f"(columns: {', '.join(schema.names)})")
     dtype = schema.field(text_column).type
-    if not (pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
-            or pa.types.is_string_view(dtype) or pa.types.is_null(dtype)):
-        raise DataError(f"{path}: column {text_column!r} has type {dtype}, expected a string "
-                        "column")
+    if pa.types.is_dictionary(dtype):
+        dtype = dtype.value_type
+    if not (_is_arrow_string(dtype) or pa.types.is_null(dtype)):
+        raise ShardError(path, f"column {text_column!r} has type {dtype}, expected a string "
+                               "column")
+    if id_column in schema.names:
+        dtype = schema.field(id_column).type
+        if pa.types.is_dictionary(dtype):
+            dtype = dtype.value_type
+        if not (_is_arrow_string(dtype) or pa.types.is_integer(dtype)
+                or pa.types.is_null(dtype)):
+            raise ShardError(path, f"id column {id_column!r} has type {dtype}, expected "
+                                   "strings or integers")
+
+
+def _is_arrow_string(dtype: pa.DataType) -> bool:
+    return (pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
+            or pa.types.is_string_view(dtype))
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, or its type name."""
+    text = str(exc)
+    return text.splitlines()[0] if text.strip() else type(exc).__name__
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
+    """Read a Parquet file with polars' reader (fast, and it checks that strings are valid
+    UTF-8), or with pyarrow's for what polars' cannot read."""
     try:
-        return pl.from_arrow(pq.read_table(path), rechunk=False)  # type: ignore[return-value]
-    except Exception as exc:  # pyarrow raises several types for damaged files
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(f"{path}: not a readable Parquet file ({reason})") from exc
+        return pl.read_parquet(path, glob=False)
+    except Exception as exc:  # the readers raise several types for damaged files
+        if "utf-8" in str(exc).lower():
+            raise ShardError(path, _invalid_utf8(path) or "invalid UTF-8 in a string column"
+                             ) from exc
+    try:
+        table = pq.read_table(path)
+        table.validate(full=True)  # polars would panic on invalid UTF-8 later
+        return pl.from_arrow(table, rechunk=False)  # type: ignore[return-value]
+    except pa.ArrowInvalid as exc:
+        if "utf8" in str(exc).lower().replace("-", ""):
+            raise ShardError(path, _invalid_utf8(path) or "invalid UTF-8 in a string column"
+                             ) from exc
+        raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
+    except Exception as exc:
+        raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
 
 
-def _read_jsonl(path: Path) -> pl.DataFrame:
+def _invalid_utf8(path: Path) -> str | None:
+    """Which column and row of a Parquet file hold invalid UTF-8 (error path only)."""
+    try:
+        table = pq.read_table(path)
+    except Exception:
+        return None
+    for name in table.column_names:
+        column = table.column(name)
+        if not _is_arrow_string(column.type):
+            continue
+        offset = 0
+        for chunk in column.chunks:
+            try:
+                chunk.validate(full=True)
+            except pa.ArrowInvalid:
+                for i, value in enumerate(chunk.cast(pa.large_binary()).to_pylist()):
+                    try:
+                        if value is not None:
+                            value.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        return (f"invalid UTF-8 in column {name!r}, row {offset + i} "
+                                f"(byte {value[exc.start]:#04x})")
+            offset += len(chunk)
+    return None
+
+
+# A `\uD800`-`\uDFFF` escape: half of a UTF-16 surrogate pair, which is not a character on
+# its own; polars' JSON reader mangles lone ones, so files holding such escapes take the
+# line-by-line reader that repairs them.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BOM = b"\xef\xbb\xbf"
+
+
+def _read_jsonl(path: Path, text_column: str = "text") -> pl.DataFrame:
+    """Read a JSONL file: polars' fast reader, or the careful line-by-line reader when the
+    file has something the fast reader would coerce or mangle (a text value that is not a
+    string, lone surrogate escapes) or rejects (it then names the offending line)."""
     try:
         raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{path}: cannot read ({exc})") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ShardError(path, f"cannot read ({exc})") from exc
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"{path}:{line}: invalid UTF-8 (byte {raw[exc.start]:#04x})") from exc
+        raise ShardError(path, f"invalid UTF-8 (byte {raw[exc.start]:#04x})", line) from exc
     if not raw.strip():
         return pl.DataFrame()
+    key = re.escape(json.dumps(text_column, ensure_ascii=False).encode())
+    not_a_string = re.compile(key + rb"\s*:\s*(?![\s\"]|null\b)")
+    if _SURROGATE_ESCAPE.search(raw) or not_a_string.search(raw):
+        return _read_jsonl_slowly(path, raw, text_column)
     try:
         return pl.read_ndjson(raw, infer_schema_length=None)
     except Exception:
-        return _read_jsonl_slowly(path, raw)
+        return _read_jsonl_slowly(path, raw, text_column)
 
 
-def _read_jsonl_slowly(path: Path, raw: bytes) -> pl.DataFrame:
-    """Parse line by line to name the offending line when polars rejects the file."""
-    rows = []
+def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose repeated keys keep their first value, as polars' reader does."""
+    obj: dict[str, Any] = {}
+    for k, v in pairs:
+        obj.setdefault(k, v)
+    return obj
+
+
+def _repair(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (and keys) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_repair(k): _repair(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_repair(v) for v in value]
+    return value
+
+
+def _kind(value: Any) -> str:
+    """The JSON kind of a value, as named in errors."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), "null")
+
+
+def _read_jsonl_slowly(path: Path, raw: bytes, text_column: str = "text") -> pl.DataFrame:
+    """Parse line by line: name the offending line of a bad file, repair lone surrogates."""
+    rows: list[dict[str, Any]] = []
     for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(line, object_pairs_hook=_first_wins)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            raise ShardError(path, f"not valid JSON ({exc.msg})", number) from exc
+        except RecursionError as exc:
+            raise ShardError(path, "not valid JSON (nested too deeply)", number) from exc
         if not isinstance(row, dict):
-            raise DataError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
+            raise ShardError(path, f"expected a JSON object, got {_kind(row)}", number)
+        text = row.get(text_column)
+        if text is not None and not isinstance(text, str):
+            raise ShardError(path, f"{text_column!r} is {_kind(text)}, expected a string",
+                             number)
+        if _SURROGATE_ESCAPE.search(line.encode()):
+            row = _repair(row)
         rows.append(row)
     try:
         return pl.from_dicts(rows, infer_schema_length=None)
+    except Exception:
+        pass
+    try:  # as polars' fast reader does, a column mixing objects, arrays and scalars is text
+        return pl.from_dicts(_mixed_as_json_text(rows), infer_schema_length=None)
     except Exception as exc:
-        raise DataError(f"{path}: rows disagree on column types ({exc})") from exc
+        raise ShardError(path, f"rows disagree on column types ({_first_line(exc)})") from exc
+
+
+def _mixed_as_json_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` with every value of a column that mixes JSON objects, arrays and scalars turned
+    into its JSON text (strings stay as they are)."""
+    kinds: dict[str, set[type]] = {}
+    for row in rows:
+        for key, value in row.items():
+            if value is not None:
+                kinds.setdefault(key, set()).add(
+                    dict if isinstance(value, dict) else list if isinstance(value, list) else str)
+    mixed = {key for key, seen in kinds.items() if len(seen) > 1}
+    return [{k: json.dumps(v, ensure_ascii=False) if k in mixed and v is not None
+             and not isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
 def write_shard(df: pl.DataFrame, path: Path) -> None:
@@ -186,8 +328,9 @@ def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFr
     small corpora (training sets, evaluation sets); pipelines stream shard by shard instead.
     """
     path = corpus_path(path)
-    frames = []
-    for shard in discover_shards(path):
+    frames: list[pl.DataFrame] = []
+    shards = discover_shards(path)
+    for shard in shards:
         df = _read_parquet(shard) if shard.name.endswith(PARQUET_SUFFIXES) else _read_jsonl(shard)
         if columns is not None:
             missing = [c for c in columns if c not in df.columns]
@@ -195,4 +338,26 @@ def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFr
                 raise DataError(f"{shard}: missing column(s) {', '.join(map(repr, missing))}")
             df = df.select(columns)
         frames.append(df)
-    return pl.concat(frames, how="diagonal_relaxed")
+    try:
+        return pl.concat(frames, how="diagonal_relaxed")
+    except Exception as exc:
+        raise DataError(_type_clash(frames, shards) or f"{path}: shards disagree on column "
+                        f"types ({_first_line(exc)})") from exc
+
+
+def _type_clash(frames: list[pl.DataFrame], shards: list[Path]) -> str | None:
+    """`B: column 'x' has type list[str], but str in A` for the first column whose types
+    across shards cannot be combined (error path only)."""
+    first: dict[str, tuple[pl.DataFrame, Path]] = {}
+    for df, shard in zip(frames, shards, strict=True):
+        for name in df.columns:
+            if name not in first:
+                first[name] = (df, shard)
+                continue
+            other, where = first[name]
+            try:
+                pl.concat([other.select(name), df.select(name)], how="vertical_relaxed")
+            except Exception:
+                return (f"{shard}: column {name!r} has type {df.schema[name]}, but "
+                        f"{other.schema[name]} in {where}")
+    return None

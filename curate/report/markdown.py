@@ -59,6 +59,11 @@ def markdown_summary(run_dir: Path) -> str:
         missed = [r["value"] for r in t["rows"] if r["shortfall"]]
         if missed:
             lines += ["", f"**Shortfall** in {t['column']} targets: " + ", ".join(missed)]
+    quarantined = s.get("quarantined") or []
+    if quarantined:
+        lines += ["", f"**Quarantined** {len(quarantined)} unreadable input shard(s), left out "
+                  "of every count:"]
+        lines += [f"- `{q['path']}`: {q['reason']}" for q in quarantined]
     html = run_dir / HTML_FILE
     if html.is_file():
         lines += ["", f"Report: {html}"]

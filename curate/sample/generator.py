@@ -110,8 +110,9 @@ math and code deliberately rare) with known injected noise - exact and near dupl
 boilerplate, spam, keyword stuffing, repeated lines, mojibake, HTML, short fragments, other
 languages, null texts and mislabelled documents (clean text filed under a neighbouring
 category) - recorded per row in the `noise` column (with `dup_source` for duplicates; junk rows
-carry a random `label` and a null `domain`; `domain` is always the true category). `eval/eval.parquet` is a
-clean, domain-balanced evaluation split that shares no document with raw.
+carry a random `label` and a null `domain`; `domain` is always the true category).
+`eval/eval.parquet` is a clean, domain-balanced evaluation split that shares no document with
+raw.
 `reserve/part-00000.parquet` is a mostly clean pool, rich in math and code, for domain
 backfill. All files share the columns id, text, label, lang, domain, noise, dup_source, split.
 """

@@ -1,4 +1,5 @@
-"""Summary: rows, characters and tokens in and out, kept fraction, run time, config hash."""
+"""Summary: rows, characters and tokens in and out, kept fraction, run time, config hash, and
+the input shards quarantined as unreadable."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         "wall_seconds": wall,
         "rows_per_second": input_rows / wall if input_rows and wall else None,
         "stats_rows": None,
+        "on_error": m.get("on_error", "fail"),
+        "quarantined": [{"path": q.get("path"), "reason": q.get("reason"),
+                         "bytes": q.get("bytes")} for q in m.get("quarantined") or []],
     }
     lf = run.stats()
     if lf is None:
@@ -95,7 +99,18 @@ def render(data: dict[str, Any], ctx: RenderContext) -> str:
         ("started / finished", f"{data['started']} / {data['finished']}"),
         ("versions", ", ".join(f"{k} {v}" for k, v in data["versions"].items())),
     ]
+    quarantined = data.get("quarantined") or []
+    if quarantined:
+        details.insert(5, ("quarantined", f"{len(quarantined)} input shards skipped "
+                                          "(on_error = quarantine)"))
     out = [cards(items), table(["", ""], details)]
+    if quarantined:
+        out.append(f'<p class="bad">{len(quarantined)} input shard(s) could not be read and '
+                   "were quarantined: their rows are in no count above. The input files are "
+                   "left as they are.</p>")
+        out.append(table(["quarantined shard", "reason", "bytes"],
+                         [(q["path"], q["reason"], num(q["bytes"])) for q in quarantined],
+                         numeric=[False, False, True]))
     if chars_in is not None:
         measured = " and ".join(c for c in (data["chars_column"], data["tokens_column"]) if c)
         out.append(note(f"Characters and tokens are summed from the {measured} "

@@ -1,0 +1,107 @@
+"""The read stage: an input shard's rows as the first operator will see them.
+
+It reads the shard (or, under `on_error = "quarantine"`, notes why the shard cannot be read),
+rejects the rows no operator should see, and writes the shard's ids for the corpus-wide check
+that ids are unique. Reasons of the read stage:
+
+- `null_text`: the text is null;
+- `too_large`: the text is longer than `[pipeline] max_doc_bytes` UTF-8 bytes;
+- `binary`: the text holds a NUL character, or more than a tenth of its characters are U+FFFD
+  (bytes that were not text, decoded with replacement characters).
+
+Other control characters are left to the operators (`normalize` removes them). Lone UTF-16
+surrogates in JSONL (`\\ud800`) are repaired to U+FFFD when the shard is read.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from curate.config import PipelineConfig
+from curate.engine.layout import RunLayout
+from curate.errors import ShardError
+from curate.io import ROW_COLUMN, read_shard, write_shard
+
+READ_STAGE = "read"
+# Columns the engine writes into rejected/ and stats/ itself.
+ENGINE_COLUMNS = ("reason", "stage")
+MAX_JUNK_SHARE = 0.1  # of a text's characters that may be U+FFFD
+
+
+@dataclass
+class Intake:
+    """What the read stage made of one input shard."""
+
+    batch: pl.DataFrame | None  # rows that go on to the first operator; None if quarantined
+    rejected: pl.DataFrame | None  # rows the read stage rejected, with `reason` and `stage`
+    rows_in: int = 0
+    bytes_in: int = 0
+    seconds: float = 0.0
+    quarantined: str | None = None  # why the shard was skipped (on_error = "quarantine")
+
+
+def read_checked(config: PipelineConfig, source: Path, source_name: str) -> pl.DataFrame:
+    """The shard's rows, or ShardError when it cannot be read or has a column named like
+    one the engine writes (`reason`, `stage`: stats/ would then mark kept rows rejected).
+
+    Input columns named like an operator's rejection column (`dup_of`) are replaced in
+    rejected/ by the operator's."""
+    p = config.pipeline
+    batch = read_shard(source, p.text_column, p.id_column, source_name)
+    for name in ENGINE_COLUMNS:
+        if name in batch.columns and name not in (p.text_column, p.id_column):
+            raise ShardError(source, f"column {name!r} is reserved (curate writes it into "
+                                     "rejected/ and stats/); rename or drop it")
+    return batch
+
+
+def screen(text_column: str, max_doc_bytes: int) -> pl.Expr:
+    """The read stage's rejection reason of each row (null when the row goes on)."""
+    text = pl.col(text_column)
+    size = text.str.len_bytes()
+    replaced = text.str.count_matches("\ufffd", literal=True).cast(pl.Float64)
+    binary = text.str.contains("\x00", literal=True) | (
+        replaced > MAX_JUNK_SHARE * text.str.len_chars().cast(pl.Float64))
+    return (
+        pl.when(text.is_null()).then(pl.lit("null_text"))
+        .when(size > max_doc_bytes).then(pl.lit("too_large"))
+        .when(binary).then(pl.lit("binary"))
+        .otherwise(None)
+        .alias("reason")
+    )
+
+
+def read_input(config: PipelineConfig, source: Path, source_name: str, shard: int,
+               layout: RunLayout) -> Intake:
+    """Read and screen one input shard; write its ids to `layout.ids(shard)`.
+
+    A ShardError is raised, or under `on_error = "quarantine"` returned as the reason in
+    `Intake.quarantined` (and nothing is written).
+    """
+    start = time.perf_counter()
+    p = config.pipeline
+    try:
+        batch = read_checked(config, source, source_name)
+    except ShardError as exc:
+        if p.on_error != "quarantine":
+            raise
+        return Intake(None, None, quarantined=exc.reason)
+    bytes_in = source.stat().st_size
+    write_shard(
+        batch.select(pl.col(p.id_column).alias("id"), pl.lit(shard, dtype=pl.Int32).alias("shard"),
+                     pl.col(ROW_COLUMN).alias("row")),
+        layout.ids(shard),
+    )
+    reason = batch.select(screen(p.text_column, p.max_doc_bytes)).to_series()
+    rejected = None
+    if reason.null_count() < len(reason):
+        keep = reason.is_null()
+        rejected = batch.filter(~keep).with_columns(
+            reason.filter(~keep), pl.lit(READ_STAGE).alias("stage"))
+        batch = batch.filter(keep)
+    rows_in = len(reason)
+    return Intake(batch, rejected, rows_in, bytes_in, time.perf_counter() - start)

@@ -1,0 +1,206 @@
+"""Checks made before a run does any work, and the corpus-wide id check after its first pass.
+
+They keep a run from touching what it reads: the run folder never holds or sits among the
+input, a model trained on first use never lands on or among the input, and a missing model is
+reported by its TOML key before any shard is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from curate.config import PipelineConfig
+from curate.engine.layout import RunLayout
+from curate.errors import ConfigError, CurateError, DataError, ShardError
+from curate.io import check_shard, write_shard
+from curate.ops.language import model_path as lid_model_path
+
+# Parameters naming a file a stage reads; `model` may instead be trained on first use from
+# the stage's non-empty `train_*` parameters.
+FILE_PARAMS = ("model", "vectors", "synonyms")
+TRAIN_COMMANDS = {"quality_score": "curate train quality", "domain_classify": "curate train domain"}
+# Operators whose model is installed with a package: a function finding it (CurateError if not).
+BUNDLED_MODELS: dict[str, Callable[[], Path]] = {"language": lid_model_path}
+# Files a run writes, relative to its folder: if the input glob matches one of them, the next
+# run would read this run's output as input.
+WRITTEN = ("curated/part-00000-000.parquet", "rejected/part-00000-p0-000.parquet",
+           "stats/part-00000.parquet", "work/p0/part-00000.parquet")
+
+
+def is_glob(spec: Path | str) -> bool:
+    """Whether an input spec is a glob pattern."""
+    return any(c in str(spec) for c in "*?[")
+
+
+def source_root(spec: Path) -> Path:
+    """The folder shard names are taken relative to (for derived ids): the input folder, the
+    folder of an input file, or the part of a glob before its first wildcard."""
+    if spec.is_dir():
+        return spec
+    if spec.is_file():
+        return spec.parent
+    parts = []
+    for part in spec.parts:
+        if is_glob(part):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    """Whether `glob.glob(pattern, recursive=True)` would list `path` (both absolute)."""
+    def match(pat: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+        if not pat:
+            return not parts
+        if pat[0] == "**":
+            return any(match(pat[1:], parts[i:]) for i in range(len(parts) + 1))
+        return bool(parts) and fnmatch.fnmatchcase(parts[0], pat[0]) and match(pat[1:], parts[1:])
+    return match(Path(pattern).parts, Path(path).parts)
+
+
+def _inside_input(config: PipelineConfig, path: Path) -> Path | None:
+    """The input folder (or glob) `path` lies in, where the next discovery would find files
+    written there; None when it does not."""
+    spec = config.input_path
+    if spec.is_dir():
+        return spec if path.resolve().is_relative_to(spec.resolve()) else None
+    if is_glob(spec):
+        pattern = os.path.abspath(spec)
+        return spec if glob_matches(pattern, os.path.abspath(path)) else None
+    return None
+
+
+def check_run_folder(config: PipelineConfig, shards: list[Path]) -> None:
+    """Refuse a run folder that holds an input shard or the pipeline file, whose output the
+    input spec would read, or whose path has glob characters. Raises ConfigError naming
+    `pipeline.output`."""
+    run_dir = config.output_path
+    out = run_dir.resolve()
+    if is_glob(out):
+        raise ConfigError(f"pipeline.output: run folder {out} has a glob character (*, ? or [) "
+                          "in its path, which the Parquet readers would expand; rename it")
+    for shard in shards:
+        if shard.resolve().is_relative_to(out):
+            raise ConfigError(f"pipeline.output: run folder {run_dir} contains input {shard}")
+    if config.path.resolve().is_relative_to(out):
+        raise ConfigError(f"pipeline.output: run folder {run_dir} contains the pipeline file "
+                          f"{config.path}")
+    for written in WRITTEN:
+        where = _inside_input(config, run_dir / written)
+        if where is not None:
+            raise ConfigError(f"pipeline.output: run folder {run_dir} is inside the input "
+                              f"{where}; its output would be read as input by the next run")
+
+
+def check_stage_files(config: PipelineConfig, shards: list[Path]) -> None:
+    """Every file a stage reads exists, or (a `model` with training corpora) will be trained
+    somewhere that is not input. Raises ConfigError naming `stage[N].KEY`."""
+    check_bundled_models(config)
+    inputs = {s.resolve() for s in shards}
+    for stage in config.stages:
+        for key in FILE_PARAMS:
+            value = getattr(stage.params, key, None)
+            if not isinstance(value, str):
+                continue
+            name = f"stage[{stage.index}].{key}"
+            path = Path(os.path.normpath(config.path.parent / value))
+            if path.resolve() in inputs:
+                raise ConfigError(f"{name}: {path} is an input shard, not a {key} file")
+            if path.is_file():
+                continue
+            fields = [f.name for f in dataclasses.fields(stage.params)
+                      if f.name.startswith("train_")]
+            if key != "model" or not any(getattr(stage.params, f) for f in fields):
+                raise ConfigError(f"{name}: {path}: no such {key} file"
+                                  + _training_hint(stage.op, fields))
+            where = _inside_input(config, path)
+            if where is not None:
+                raise ConfigError(f"{name}: {path} is inside the input {where}; a model trained "
+                                  "there would change the input (put it elsewhere)")
+
+
+def check_bundled_models(config: PipelineConfig) -> None:
+    """The models that come installed with a package (lid.176 for `language`) are there.
+    Raises ConfigError naming `stage[N]`."""
+    for stage in config.stages:
+        find = BUNDLED_MODELS.get(stage.op)
+        if find is None:
+            continue
+        try:
+            find()
+        except CurateError as exc:
+            raise ConfigError(f"stage[{stage.index}]: {exc}") from exc
+
+
+def _training_hint(op: str, fields: list[str]) -> str:
+    """`; train one with `curate train quality` or set train_positive and train_negative`."""
+    ways = [f"train one with `{TRAIN_COMMANDS[op]}`"] if op in TRAIN_COMMANDS else []
+    if fields:
+        ways.append("set " + " and ".join(fields))
+    return "; " + " or ".join(ways) if ways else ""
+
+
+def check_shards(config: PipelineConfig, shards: list[Path]) -> dict[int, str]:
+    """Pre-flight check of every Parquet shard's footer and columns. A bad shard raises
+    ShardError, or under `on_error = "quarantine"` is returned: {shard index: reason}."""
+    p = config.pipeline
+    bad: dict[int, str] = {}
+    for i, shard in enumerate(shards):
+        try:
+            check_shard(shard, p.text_column, p.id_column)
+        except ShardError as exc:
+            if p.on_error != "quarantine":
+                raise
+            bad[i] = exc.reason
+    return bad
+
+
+def check_unique_ids(layout: RunLayout, inputs: list[dict[str, Any]], id_column: str
+                     ) -> None:
+    """Raise DataError naming the first id that two input rows share (with both places).
+
+    Reads the (id, shard, row) files the read stage wrote: 64-bit hashes of the ids are
+    counted first, so only the rare candidates' ids are compared as strings.
+    """
+    files = [layout.ids(i) for i in range(len(inputs)) if layout.ids(i).exists()]
+    if not files:
+        return
+    ids = pl.scan_parquet(files, glob=False)
+    twice = (ids.select(pl.col("id").hash(seed=0).alias("h")).group_by("h").len()
+             .filter(pl.col("len") > 1).select("h").collect(engine="streaming"))
+    if twice.height == 0:
+        return
+    rows = (ids.filter(pl.col("id").hash(seed=0).is_in(twice["h"].implode()))
+            .filter(pl.len().over("id") > 1).sort("shard", "row").collect())
+    if rows.height == 0:
+        return
+    doc_id = rows["id"][0]
+    first, second = rows.filter(pl.col("id") == doc_id).head(2).iter_rows(named=True)
+    where = [f"{inputs[r['shard']]['path']} row {r['row']}" for r in (first, second)]
+    others = rows["id"].n_unique() - 1
+    more = f" ({others} more id{'s' if others > 1 else ''} occur more than once)" if others else ""
+    raise DataError(f"duplicate {id_column} {doc_id!r}: {where[0]} and {where[1]}{more}; ids "
+                    "must be unique (drop the id column to derive ids from file and row)")
+
+
+def stand_in_summaries(layout: RunLayout, pass_index: int, quarantined: set[int],
+                       shards: int) -> None:
+    """Write an empty observation for each quarantined shard, shaped like the others', so a
+    global fit sees one summary per shard, in shard order."""
+    if not quarantined:
+        return
+    present = [layout.summary(pass_index, s) for s in range(shards) if s not in quarantined]
+    present = [p for p in present if p.exists()]
+    if not present:
+        return
+    empty = pl.DataFrame(schema=pl.read_parquet_schema(present[0]))
+    for s in sorted(quarantined):
+        if not layout.summary(pass_index, s).exists():
+            write_shard(empty, layout.summary(pass_index, s))

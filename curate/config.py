@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from curate.errors import ConfigError
+from curate.io.fs import is_uri
 from curate.ops import REGISTRY
 from curate.ops.base import StageContext
 from curate.params import REQUIRED, build, param, suggest
@@ -28,8 +29,14 @@ SECTIONS = ("pipeline", "engine", "stage", "finetune")
 class PipelineSection:
     """The `[pipeline]` table: what to read, where to write, which columns hold what."""
 
-    input: str = param(REQUIRED, "corpus to curate: a shard, a folder or a glob (Parquet, JSONL)")
-    output: str = param(REQUIRED, "run folder to write")
+    input: str = param(REQUIRED, "corpus to curate: a shard, a folder or a glob (Parquet, "
+                       "JSONL), local or a URI such as s3://bucket/raw/*.parquet")
+    output: str = param(REQUIRED, "run folder to write, local or a URI such as s3://bucket/run "
+                        "(the run is then built in `staging` and uploaded when it completes)")
+    staging: str | None = param(
+        None, "local folder where a run whose output is a URI is built before it is uploaded "
+        "(default: .curate-staging/NAME beside the pipeline file; shared storage on a "
+        "multi-node cluster)")
     name: str = param("pipeline", "name of the pipeline, shown in reports")
     text_column: str = param("text", "column holding the document text")
     id_column: str = param("id", "column holding document ids (derived when absent)")
@@ -118,14 +125,26 @@ class PipelineConfig:
     finetune: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
-    def input_path(self) -> Path:
-        """The input spec resolved against the pipeline file's folder."""
+    def input_path(self) -> Path | str:
+        """The input spec resolved against the pipeline file's folder (a URI as given)."""
+        if is_uri(self.pipeline.input):
+            return self.pipeline.input
         return Path(os.path.normpath(self.path.parent / self.pipeline.input))
 
     @property
+    def output_uri(self) -> str | None:
+        """Where the finished run is uploaded, when `output` is a URI."""
+        return self.pipeline.output if is_uri(self.pipeline.output) else None
+
+    @property
     def output_path(self) -> Path:
-        """The run folder resolved against the pipeline file's folder."""
-        return Path(os.path.normpath(self.path.parent / self.pipeline.output))
+        """The local run folder, resolved against the pipeline file's folder: `output`, or for
+        a URI output the staging folder the run is built in."""
+        if self.output_uri is None:
+            return Path(os.path.normpath(self.path.parent / self.pipeline.output))
+        if self.pipeline.staging:
+            return Path(os.path.normpath(self.path.parent / self.pipeline.staging))
+        return self.path.parent / ".curate-staging" / self.pipeline.name
 
     def canonical(self) -> dict[str, Any]:
         """What determines the output (the engine does not), with defaults filled in."""
@@ -177,6 +196,8 @@ def parse_config(raw: dict[str, Any], path: Path) -> PipelineConfig:
     if not isinstance(finetune, dict):
         raise ConfigError("finetune: expected a table")
     config = PipelineConfig(path, pipeline, engine, stages, finetune)
+    if is_uri(pipeline.input):
+        return config
     if not config.input_path.exists() and not any(c in pipeline.input for c in "*?["):
         raise ConfigError(f'pipeline.input: no such file or folder "{config.input_path}"')
     return config

@@ -26,6 +26,7 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     from curate.cli.progress import RichReporter, summary_table
     from curate.config import load_config
     from curate.engine import run_pipeline
+    from curate.engine.publish import check_output_uri, publish
     from curate.report import build_report, markdown_summary
 
     config = load_config(args.pipeline)
@@ -34,6 +35,7 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     if args.num_cpus:
         config.engine.num_cpus = args.num_cpus
     reporter = None if args.quiet else RichReporter(console)
+    check_output_uri(config, args.resume, args.overwrite)
     manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
                             reporter=reporter)
     for skipped in manifest.data.get("quarantined", []):
@@ -45,6 +47,9 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
         report = None
     if runs_after(config):
         ablate(config, console, progress=not args.quiet)
+    uploaded = publish(config, overwrite=args.overwrite)
+    if uploaded and not args.quiet:
+        console.print(f"uploaded the run to {uploaded}")
     if not args.quiet:
         if report is None:
             console.print(summary_table(manifest))

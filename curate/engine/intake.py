@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
@@ -25,6 +24,7 @@ from curate.config import PipelineConfig
 from curate.engine.layout import RunLayout
 from curate.errors import ShardError
 from curate.io import ROW_COLUMN, read_shard, write_shard
+from curate.io.shards import Shard, shard_size
 
 READ_STAGE = "read"
 # Columns the engine writes into rejected/ and stats/ itself.
@@ -44,7 +44,7 @@ class Intake:
     quarantined: str | None = None  # why the shard was skipped (on_error = "quarantine")
 
 
-def read_checked(config: PipelineConfig, source: Path, source_name: str) -> pl.DataFrame:
+def read_checked(config: PipelineConfig, source: Shard, source_name: str) -> pl.DataFrame:
     """The shard's rows, or ShardError when it cannot be read or has a column named like
     one the engine writes (`reason`, `stage`: stats/ would then mark kept rows rejected).
 
@@ -75,7 +75,7 @@ def screen(text_column: str, max_doc_bytes: int) -> pl.Expr:
     )
 
 
-def read_input(config: PipelineConfig, source: Path, source_name: str, shard: int,
+def read_input(config: PipelineConfig, source: Shard, source_name: str, shard: int,
                layout: RunLayout) -> Intake:
     """Read and screen one input shard; write its ids to `layout.ids(shard)`.
 
@@ -90,7 +90,7 @@ def read_input(config: PipelineConfig, source: Path, source_name: str, shard: in
         if p.on_error != "quarantine":
             raise
         return Intake(None, None, quarantined=exc.reason)
-    bytes_in = source.stat().st_size
+    bytes_in = shard_size(source)
     write_shard(
         batch.select(pl.col(p.id_column).alias("id"), pl.lit(shard, dtype=pl.Int32).alias("shard"),
                      pl.col(ROW_COLUMN).alias("row")),

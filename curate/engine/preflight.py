@@ -19,7 +19,8 @@ import polars as pl
 from curate.config import PipelineConfig
 from curate.engine.layout import RunLayout
 from curate.errors import ConfigError, CurateError, DataError, ShardError
-from curate.io import check_shard, write_shard
+from curate.io import check_shard, fs, write_shard
+from curate.io.shards import Shard
 from curate.ops.language import model_path as lid_model_path
 
 # Parameters naming a file a stage reads; `model` may instead be trained on first use from
@@ -37,6 +38,22 @@ WRITTEN = ("curated/part-00000-000.parquet", "rejected/part-00000-p0-000.parquet
 def is_glob(spec: Path | str) -> bool:
     """Whether an input spec is a glob pattern."""
     return any(c in str(spec) for c in "*?[")
+
+
+def shard_names(spec: Path | str, shards: list[Shard]) -> list[str]:
+    """Each shard's name relative to the input root (the source part of derived ids)."""
+    if isinstance(spec, str):  # a URI: as for paths, relative to the folder part of the spec
+        path = fs.split_uri(spec)[1]
+        parts = path.split("/")
+        fixed = parts[:next((i for i, part in enumerate(parts) if is_glob(part)), len(parts))]
+        if len(fixed) == len(parts) and [fs.split_uri(str(s))[1] for s in shards] == [path]:
+            fixed = fixed[:-1]  # the spec names one file
+        root = "/".join(fixed)
+        rels = [fs.split_uri(str(s))[1] for s in shards]
+        return [rel[len(root):].lstrip("/") if rel.startswith(root) else rel for rel in rels]
+    root = source_root(spec)
+    return [s.relative_to(root).as_posix() if s.is_relative_to(root) else s.name
+            for s in shards if isinstance(s, Path)]
 
 
 def source_root(spec: Path) -> Path:
@@ -69,6 +86,8 @@ def _inside_input(config: PipelineConfig, path: Path) -> Path | None:
     """The input folder (or glob) `path` lies in, where the next discovery would find files
     written there; None when it does not."""
     spec = config.input_path
+    if isinstance(spec, str):  # a URI: nothing local lies in it
+        return None
     if spec.is_dir():
         return spec if path.resolve().is_relative_to(spec.resolve()) else None
     if is_glob(spec):
@@ -77,7 +96,7 @@ def _inside_input(config: PipelineConfig, path: Path) -> Path | None:
     return None
 
 
-def check_run_folder(config: PipelineConfig, shards: list[Path]) -> None:
+def check_run_folder(config: PipelineConfig, shards: list[Shard]) -> None:
     """Refuse a run folder that holds an input shard or the pipeline file, whose output the
     input spec would read, or whose path has glob characters. Raises ConfigError naming
     `pipeline.output`."""
@@ -86,8 +105,12 @@ def check_run_folder(config: PipelineConfig, shards: list[Path]) -> None:
     if is_glob(out):
         raise ConfigError(f"pipeline.output: run folder {out} has a glob character (*, ? or [) "
                           "in its path, which the Parquet readers would expand; rename it")
+    if config.output_uri and isinstance(config.input_path, str) and fs.overlaps(
+            config.output_uri, config.input_path.split("?")[0].split("*")[0]):
+        raise ConfigError(f"pipeline.output: {config.output_uri} overlaps the input "
+                          f"{config.input_path}")
     for shard in shards:
-        if shard.resolve().is_relative_to(out):
+        if isinstance(shard, Path) and shard.resolve().is_relative_to(out):
             raise ConfigError(f"pipeline.output: run folder {run_dir} contains input {shard}")
     if config.path.resolve().is_relative_to(out):
         raise ConfigError(f"pipeline.output: run folder {run_dir} contains the pipeline file "
@@ -99,11 +122,11 @@ def check_run_folder(config: PipelineConfig, shards: list[Path]) -> None:
                               f"{where}; its output would be read as input by the next run")
 
 
-def check_stage_files(config: PipelineConfig, shards: list[Path]) -> None:
+def check_stage_files(config: PipelineConfig, shards: list[Shard]) -> None:
     """Every file a stage reads exists, or (a `model` with training corpora) will be trained
     somewhere that is not input. Raises ConfigError naming `stage[N].KEY`."""
     check_bundled_models(config)
-    inputs = {s.resolve() for s in shards}
+    inputs = {s.resolve() for s in shards if isinstance(s, Path)}
     for stage in config.stages:
         for key in FILE_PARAMS:
             value = getattr(stage.params, key, None)
@@ -147,7 +170,7 @@ def _training_hint(op: str, fields: list[str]) -> str:
     return "; " + " or ".join(ways) if ways else ""
 
 
-def check_shards(config: PipelineConfig, shards: list[Path]) -> dict[int, str]:
+def check_shards(config: PipelineConfig, shards: list[Shard]) -> dict[int, str]:
     """Pre-flight check of every Parquet shard's footer and columns. A bad shard raises
     ShardError, or under `on_error = "quarantine"` is returned: {shard index: reason}."""
     p = config.pipeline

@@ -20,12 +20,13 @@ from curate.engine.preflight import (
     check_shards,
     check_stage_files,
     check_unique_ids,
-    source_root,
+    shard_names,
     stand_in_summaries,
 )
 from curate.engine.task import ShardResult, ShardTask, run_shard_pass
 from curate.errors import ConfigError, CurateError
 from curate.io import discover_shards, write_shard
+from curate.io.shards import shard_size
 from curate.ops.base import FitContext
 
 log = logging.getLogger(__name__)
@@ -103,11 +104,10 @@ def run_pipeline(
                           f"({len(shards)}; the first, {shards[first]}: {unreadable[first]})")
     manifest = prepare_run_dir(config, resume, overwrite)
     plan = make_plan(config)
-    root = source_root(config.input_path)
-    names = [s.relative_to(root).as_posix() if s.is_relative_to(root) else s.name for s in shards]
+    names = shard_names(config.input_path, shards)
     if manifest is None:
         layout.root.mkdir(parents=True, exist_ok=True)
-        inputs = [{"index": i, "path": str(s), "name": n, "bytes": s.stat().st_size}
+        inputs = [{"index": i, "path": str(s), "name": n, "bytes": shard_size(s)}
                   for i, (s, n) in enumerate(zip(shards, names, strict=True))]
         manifest = Manifest.new(layout.manifest, config, inputs,
                                 [[st.name for st in p.stages] for p in plan])

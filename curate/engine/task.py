@@ -6,7 +6,6 @@ from __future__ import annotations
 import resource
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
@@ -15,6 +14,7 @@ from curate.engine.intake import READ_STAGE, read_input
 from curate.engine.layout import RunLayout
 from curate.engine.plan import Pass
 from curate.io import ROW_COLUMN, write_chunked, write_shard
+from curate.io.shards import Shard
 from curate.ops import REGISTRY
 from curate.ops.base import ADDED, REASON
 
@@ -29,7 +29,7 @@ class ShardTask:
     config: PipelineConfig
     plan_pass: Pass
     shard: int
-    source: Path
+    source: Shard
     source_name: str
     layout: RunLayout
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import glob
 import gzip
+import io
 import json
 import os
 import re
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate.errors import ConfigError, DataError, ShardError
+from curate.io import fs
 
 PARQUET_SUFFIXES = (".parquet",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -24,17 +27,46 @@ SUPPORTED_SUFFIXES = PARQUET_SUFFIXES + JSONL_SUFFIXES
 # Internal column holding each row's position inside its input shard.
 ROW_COLUMN = "__row"
 
+# A shard: a local file, or the URI of a file on a pyarrow filesystem (see curate.io.fs).
+Shard = Path | str
 
-def is_supported(path: Path) -> bool:
+
+def shard_name(shard: Shard) -> str:
+    """The file name of a shard."""
+    return fs.name_of(shard) if isinstance(shard, str) else shard.name
+
+
+def shard_size(shard: Shard) -> int:
+    """Bytes in a shard's file."""
+    return fs.size_of(shard) if isinstance(shard, str) else shard.stat().st_size
+
+
+def _read_bytes(shard: Shard) -> bytes:
+    if isinstance(shard, str):
+        with fs.open_input(shard) as f:
+            return f.read()
+    return shard.read_bytes()
+
+
+def is_supported(path: Shard) -> bool:
     """Whether `path` names a shard format curate reads."""
-    return path.name.endswith(SUPPORTED_SUFFIXES)
+    return shard_name(path).endswith(SUPPORTED_SUFFIXES)
 
 
-def discover_shards(spec: str | Path) -> list[Path]:
-    """The shard files named by `spec`: a file, a folder (searched recursively) or a glob.
+def discover_shards(spec: str | Path) -> list[Shard]:
+    """The shard files named by `spec`: a file, a folder (searched recursively) or a glob,
+    local or a URI (then the shards are URIs too).
 
     Returned sorted, so shard numbering is stable. Raises ConfigError when nothing matches.
     """
+    if fs.is_uri(spec):
+        assert isinstance(spec, str)
+        remote = [u for u in fs.list_files(spec)
+                  if is_supported(u) and not fs.name_of(u).startswith(".")]
+        if not remote:
+            raise ConfigError(f"{spec}: no input shards found "
+                              f"(looked for {', '.join(SUPPORTED_SUFFIXES)})")
+        return list(remote)
     path = Path(spec)
     if path.is_file():
         found = [path]
@@ -54,7 +86,7 @@ def discover_shards(spec: str | Path) -> list[Path]:
 
 
 def read_shard(
-    path: Path,
+    path: Shard,
     text_column: str = "text",
     id_column: str = "id",
     source: str | None = None,
@@ -67,7 +99,7 @@ def read_shard(
     namespace and are dropped (e.g. pandas' `__index_level_0__`). Raises ShardError naming the
     file (and line) when the shard cannot be used.
     """
-    df = _read_parquet(path) if path.name.endswith(PARQUET_SUFFIXES) else _read_jsonl(
+    df = _read_parquet(path) if shard_name(path).endswith(PARQUET_SUFFIXES) else _read_jsonl(
         path, text_column)
     internal = [c for c in df.columns if c.startswith("__")]
     if internal:
@@ -85,7 +117,7 @@ def read_shard(
         raise ShardError(path, f"column {text_column!r} has type {dtype}, expected a string "
                                "column")
     df = df.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW_COLUMN))
-    derived = pl.lit(f"{source or path.name}:") + pl.col(ROW_COLUMN).cast(pl.String)
+    derived = pl.lit(f"{source or shard_name(path)}:") + pl.col(ROW_COLUMN).cast(pl.String)
     if id_column in df.columns:
         dtype = df.schema[id_column]
         if not (dtype in (pl.String, pl.Null) or dtype.is_integer()
@@ -96,17 +128,33 @@ def read_shard(
     return df.with_columns(derived.alias(id_column))
 
 
-def check_shard(path: Path, text_column: str = "text", id_column: str = "id") -> None:
+def check_shard(path: Shard, text_column: str = "text", id_column: str = "id") -> None:
     """Cheap pre-flight check of a Parquet shard's footer, text and id columns (JSONL shards
     are checked when read). Raises ShardError naming the file."""
-    if not path.name.endswith(PARQUET_SUFFIXES):
+    if not shard_name(path).endswith(PARQUET_SUFFIXES):
         return
+    if isinstance(path, str):  # a remote file: read only its footer
+        with fs.open_input(path) as f:
+            _check_schema(path, _footer(path, f), text_column, id_column)
+        return
+    _check_schema(path, _footer(path, path), text_column, id_column)
+
+
+def _footer(path: Shard, source: object) -> pq.FileMetaData:
     try:
-        schema = pq.read_schema(path)
+        return pq.read_metadata(source)
+    except Exception as exc:
+        raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
+
+
+def _check_schema(path: Shard, meta: pq.FileMetaData, text_column: str, id_column: str,
+                  ) -> None:
+    try:
+        schema = meta.schema.to_arrow_schema()
     except Exception as exc:
         raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
     if text_column not in schema.names:
-        if pq.read_metadata(path).num_rows == 0:
+        if meta.num_rows == 0:
             return
         raise ShardError(path, f"no text column {text_column!r} "
                                f"(columns: {', '.join(schema.names)})")
@@ -137,32 +185,39 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text.strip() else type(exc).__name__
 
 
-def _read_parquet(path: Path) -> pl.DataFrame:
+def _read_parquet(path: Shard) -> pl.DataFrame:
     """Read a Parquet file with polars' reader (fast, and it checks that strings are valid
-    UTF-8), or with pyarrow's for what polars' cannot read."""
+    UTF-8), or with pyarrow's for what polars' cannot read. A remote file is fetched whole."""
+    if isinstance(path, str):
+        raw = _read_bytes(path)
+        return _parse_parquet(path, lambda: io.BytesIO(raw))
+    return _parse_parquet(path, lambda: path)
+
+
+def _parse_parquet(path: Shard, source: Callable[[], Any]) -> pl.DataFrame:
     try:
-        return pl.read_parquet(path, glob=False)
+        return pl.read_parquet(source(), glob=False)
     except Exception as exc:  # the readers raise several types for damaged files
         if "utf-8" in str(exc).lower():
-            raise ShardError(path, _invalid_utf8(path) or "invalid UTF-8 in a string column"
-                             ) from exc
+            raise ShardError(path, _invalid_utf8(source()) or "invalid UTF-8 in a string "
+                             "column") from exc
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(source())
         table.validate(full=True)  # polars would panic on invalid UTF-8 later
         return pl.from_arrow(table, rechunk=False)  # type: ignore[return-value]
     except pa.ArrowInvalid as exc:
         if "utf8" in str(exc).lower().replace("-", ""):
-            raise ShardError(path, _invalid_utf8(path) or "invalid UTF-8 in a string column"
-                             ) from exc
+            raise ShardError(path, _invalid_utf8(source()) or "invalid UTF-8 in a string "
+                             "column") from exc
         raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
     except Exception as exc:
         raise ShardError(path, f"not a readable Parquet file ({_first_line(exc)})") from exc
 
 
-def _invalid_utf8(path: Path) -> str | None:
+def _invalid_utf8(source: Any) -> str | None:
     """Which column and row of a Parquet file hold invalid UTF-8 (error path only)."""
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(source)
     except Exception:
         return None
     for name in table.column_names:
@@ -193,12 +248,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = b"\xef\xbb\xbf"
 
 
-def _read_jsonl(path: Path, text_column: str = "text") -> pl.DataFrame:
+def _read_jsonl(path: Shard, text_column: str = "text") -> pl.DataFrame:
     """Read a JSONL file: polars' fast reader, or the careful line-by-line reader when the
     file has something the fast reader would coerce or mangle (a text value that is not a
     string, lone surrogate escapes) or rejects (it then names the offending line)."""
     try:
-        raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+        raw = _read_bytes(path)
+        if shard_name(path).endswith(".gz"):
+            raw = gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
         raise ShardError(path, f"cannot read ({exc})") from exc
     if raw.startswith(_BOM):
@@ -327,11 +384,12 @@ def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFr
     For a run folder (one holding manifest.json) the curated shards are read. Meant for
     small corpora (training sets, evaluation sets); pipelines stream shard by shard instead.
     """
-    path = corpus_path(path)
+    path = path if fs.is_uri(path) else corpus_path(path)
     frames: list[pl.DataFrame] = []
     shards = discover_shards(path)
     for shard in shards:
-        df = _read_parquet(shard) if shard.name.endswith(PARQUET_SUFFIXES) else _read_jsonl(shard)
+        parquet = shard_name(shard).endswith(PARQUET_SUFFIXES)
+        df = _read_parquet(shard) if parquet else _read_jsonl(shard)
         if columns is not None:
             missing = [c for c in columns if c not in df.columns]
             if missing:
@@ -345,10 +403,10 @@ def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFr
                         f"types ({_first_line(exc)})") from exc
 
 
-def _type_clash(frames: list[pl.DataFrame], shards: list[Path]) -> str | None:
+def _type_clash(frames: list[pl.DataFrame], shards: list[Shard]) -> str | None:
     """`B: column 'x' has type list[str], but str in A` for the first column whose types
     across shards cannot be combined (error path only)."""
-    first: dict[str, tuple[pl.DataFrame, Path]] = {}
+    first: dict[str, tuple[pl.DataFrame, Shard]] = {}
     for df, shard in zip(frames, shards, strict=True):
         for name in df.columns:
             if name not in first:

@@ -1,0 +1,47 @@
+"""Functions the cluster tests run as Ray tasks (a module of their own, so that Ray workers
+import them by name)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from curate.errors import CurateError
+
+
+def loaded_models(classifier: str) -> tuple[int, tuple[int, int, int]]:
+    """The worker's pid, and the ids of the lid.176 model, jieba's tokenizer and the fastText
+    classifier at `classifier` as this process holds them, after using all three."""
+    from curate.models import load_classifier
+    from curate.ops.language import identify, lid_model
+    from curate.text.segment import _load, segment_zh
+
+    identify(["a short English sentence", "一个简短的中文句子"])
+    segment_zh(["一个简短的中文句子"])
+    load_classifier(classifier).predict(["球队 获胜"])
+    return os.getpid(), (id(lid_model()), id(_load()[0]), id(load_classifier(classifier)))
+
+
+def die_on_first_try(marker: str) -> str:
+    """End this worker process abruptly on the first call (as when its node dies), succeed
+    on the next."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("died once\n")
+        os._exit(1)
+    return "done"
+
+
+def fail_with_curate_error(log: str) -> None:
+    """Note the attempt in `log`, then fail the way a bad input fails."""
+    with open(log, "a") as f:
+        f.write("attempt\n")
+    raise CurateError("shard 7: not a readable Parquet file")
+
+
+def assigned_resources(_: int) -> tuple[dict[str, float], str | None]:
+    """The Ray resources this task holds, and the polars thread limit it runs with."""
+    import ray
+
+    return ray.get_runtime_context().get_assigned_resources(), os.environ.get(
+        "POLARS_MAX_THREADS")

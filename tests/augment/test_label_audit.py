@@ -21,9 +21,10 @@ VOCAB = {
 FILLER = "the a of and to in is was for on with".split()
 
 
-def toy_corpus(folder: Path, per_class: int = 60, flip_share: float = 0.1) -> set[str]:
-    """Documents of three clearly separate topics in two shards, a tenth of them given a wrong
-    label; returns the ids of the flipped ones."""
+def toy_corpus(folder: Path, per_class: int = 60, flip_share: float = 0.1,
+               shards: int = 2) -> set[str]:
+    """Documents of three clearly separate topics in `shards` shards, a tenth of them given a
+    wrong label; returns the ids of the flipped ones."""
     rng = random.Random(0)
     rows, flipped = [], set()
     for label, words in VOCAB.items():
@@ -38,8 +39,8 @@ def toy_corpus(folder: Path, per_class: int = 60, flip_share: float = 0.1) -> se
             rows.append({"id": doc_id, "text": text, "label": given})
     frame = pl.DataFrame(rows).sample(fraction=1.0, shuffle=True, seed=0)
     folder.mkdir(parents=True)
-    for shard in range(2):
-        frame.gather_every(2, shard).write_parquet(folder / f"part-{shard}.parquet")
+    for shard in range(shards):
+        frame.gather_every(shards, shard).write_parquet(folder / f"part-{shard}.parquet")
     return flipped
 
 

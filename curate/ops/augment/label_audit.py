@@ -1,37 +1,69 @@
 """`label_audit`: flag training rows whose label looks wrong, confident-learning style
-(Northcutt et al. 2021): every row gets out-of-fold class probabilities from fastText models
-trained on the other folds; a class's threshold is the mean probability of that class over the
+(Northcutt et al. 2021): every row gets out-of-fold class probabilities from linear models
+(logistic regression on hashed n-grams, see curate.models.linear: unlike fastText's Hogwild
+training they come out the same every run, so the run's output does too) trained on the other
+folds; a class's threshold is the mean probability of that class over the
 rows labelled with it; a row is suspect when the most probable class that reaches its threshold
 is another one and its probability beats the given label's by at least `margin`.
 
-Folds come from a seeded hash of the id, so they do not depend on sharding. Each text is
-segmented once for all folds.
+Memory stays bounded as the corpus grows:
+
+- Every labelled row's fold is its seeded id-hash key mod `folds`, so folds do not depend on
+  sharding. The fold models train on a sample of at most `max_train_rows` labelled rows: those
+  with the smallest keys (the whole corpus when it has no more rows than that).
+- `observe` sends, per shard, only its own `max_train_rows` smallest-key rows with their text
+  (already made token lines, so each is segmented once for all folds) and a count of its
+  labelled rows per label. The global smallest-k rows are among the union of the per-shard
+  smallest-k, so `fit` finds the sample by reading keys, then reads the texts of at most
+  `max_train_rows` rows.
+- `fit` trains fold model k (a task of the fit's map, in parallel where the engine can) on the
+  sample rows not in fold k, saves it in the fit's work folder, and predicts the sample rows of
+  fold k. The thresholds are those out-of-fold probabilities' class means over the sample (an
+  estimate of the means over all rows). The state holds the class thresholds and the model
+  files' paths, nothing per row.
+- `transform` predicts every labelled row of its shard with the model of the row's fold, which
+  never saw it (out of fold for sampled and unsampled rows alike), and judges it with the
+  thresholds. Each worker process loads the models once.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
-from curate.io import ROW_COLUMN
-from curate.models import TextClassifier
-from curate.models.classifier import TrainOptions, fasttext_lines
-from curate.models.vectors import INIT_THREADS
+from curate.errors import CurateError
+from curate.io import ROW_COLUMN, write_shard
+from curate.models.classifier import fasttext_lines
+from curate.models.linear import LinearClassifier, LinearOptions
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.params import param
 
 SHARD = "__shard"
+KEY = "__key"
+LABEL = "__label"
+LINE = "__line"
+COUNT = "__count"
+THRESHOLD = "__threshold"
+FOLD = "__fold"
+MODEL = "__model"
 ISSUE = "label_issue"
 SUGGESTED = "label_suggested"
 GIVEN_PROB = "label_given_prob"
 REASON_SUSPECT = "suspect_label"
-# Ten epochs, not 25: a model that learns the flipped labels of its training folds by heart is
-# sure of them on the held-out fold too (sample corpus, 10% flipped: precision 0.76 -> 0.90 at
-# recall 0.84 -> 0.78).
-AUDIT_OPTIONS = TrainOptions(lr=0.5, epoch=10, threads=INIT_THREADS)
+AUDIT_OPTIONS = LinearOptions()
+
+# An observation: a shard's sample candidates (row, key, label, fastText line; count null),
+# then one row per label with the number of the shard's rows given it (row, key, line null).
+SUMMARY_SCHEMA = {SHARD: pl.Int64, ROW_COLUMN: pl.Int64, KEY: pl.UInt64, LABEL: pl.String,
+                  LINE: pl.String, COUNT: pl.Int64}
+# The state: one row per class (label, threshold), then one per fold (fold, model file; the
+# model is null when the fold's training rows had fewer than two labels).
+STATE_SCHEMA = {LABEL: pl.String, THRESHOLD: pl.Float64, FOLD: pl.Int64, MODEL: pl.String}
 
 
 @dataclass
@@ -44,6 +76,10 @@ class LabelAuditParams:
     margin: float = param(0.3, "how far the suggested label's out-of-fold probability must "
                           "exceed the given label's")
     max_chars: int = param(2000, "characters of each document the classifiers read")
+    max_train_rows: int = param(
+        100_000, "labelled rows the fold models and thresholds learn from at most: a seeded "
+        "sample (the smallest id hashes) when the corpus has more; bounds the fit's memory and "
+        "time, while every row is still judged out of fold")
 
     def validate(self) -> tuple[str, str] | None:
         """Check ranges."""
@@ -53,37 +89,25 @@ class LabelAuditParams:
             return "margin", f"must be in [0, 1), got {self.margin}"
         if self.max_chars < 1:
             return "max_chars", f"must be >= 1, got {self.max_chars}"
+        if self.max_train_rows < 2:
+            return "max_train_rows", f"must be >= 2, got {self.max_train_rows}"
         return None
 
 
-def out_of_fold(lines: list[str], labels: list[str], folds: np.ndarray, names: list[str],
-                seed: int) -> np.ndarray:
-    """Class probabilities (columns in `names` order) of each row from a model trained on the
-    other folds."""
-    probs = np.zeros((len(lines), len(names)))
-    column = {n: i for i, n in enumerate(names)}
-    for fold in np.unique(folds):
-        train = np.flatnonzero(folds != fold)
-        test = np.flatnonzero(folds == fold)
-        if len({labels[i] for i in train}) < 2:
-            continue
-        model = TextClassifier.train_lines([lines[i] for i in train],
-                                           [labels[i] for i in train], seed, AUDIT_OPTIONS)
-        found = model.predict_proba_lines([lines[i] for i in test])
-        for j, name in enumerate(model.labels):
-            probs[test, column[name]] = found[:, j]
-    return probs
+def class_thresholds(probs: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Each class's mean probability over the rows given it (1.0 for a class no row has)."""
+    return np.array([probs[given == c, c].mean() if (given == c).any() else 1.0
+                     for c in range(probs.shape[1])])
 
 
 def confident_issues(probs: np.ndarray, given: np.ndarray, margin: float,
-                     ) -> tuple[np.ndarray, np.ndarray]:
+                     thresholds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(suspect rows, the confident class of each row or -1): the confident class is the most
-    probable one among those reaching their threshold (the mean probability of the class over
-    rows given it); a row is suspect when that class is not its given one and beats it by
-    `margin`."""
-    classes = probs.shape[1]
-    thresholds = np.array([probs[given == c, c].mean() if (given == c).any() else 1.0
-                           for c in range(classes)])
+    probable one among those reaching their threshold (by default the mean probability of the
+    class over rows given it, `class_thresholds`); a row is suspect when that class is not its
+    given one and beats it by `margin`."""
+    if thresholds is None:
+        thresholds = class_thresholds(probs, given)
     confident = np.where(probs >= thresholds, probs, -1.0)
     best = confident.argmax(axis=1)
     best = np.where(confident.max(axis=1) >= 0, best, -1)
@@ -94,9 +118,63 @@ def confident_issues(probs: np.ndarray, given: np.ndarray, margin: float,
     return issue, best
 
 
+def train_fold(sample: Path, fold: int, folds: int, names: list[str], seed: int,
+               out: Path) -> tuple[str | None, np.ndarray]:
+    """Task: train fold `fold`'s model on the sample rows of the other folds and save it to
+    `out`; return its path (None when those rows have fewer than two labels) and its class
+    probabilities (columns in `names` order) of the sample rows of fold `fold`, in file
+    order."""
+    rows = pl.read_parquet(sample, columns=[KEY, LABEL, LINE])
+    held_out = rows[KEY] % folds == fold
+    train, test = rows.filter(~held_out), rows.filter(held_out)
+    if train[LABEL].n_unique() < 2:
+        return None, np.zeros((test.height, len(names)))
+    model = LinearClassifier.train_lines(train[LINE].to_list(), train[LABEL].to_list(),
+                                         AUDIT_OPTIONS)
+    path = model.save(out).resolve()
+    return str(path), probabilities(model, test[LINE].to_list(), names)
+
+
+def probabilities(model: LinearClassifier, lines: list[str], names: list[str]) -> np.ndarray:
+    """The model's class probabilities of `lines`, columns in `names` order (0 for a class
+    its training rows lacked)."""
+    found = model.predict_proba_lines(lines)
+    probs = np.zeros((len(lines), len(names)))
+    column = {name: i for i, name in enumerate(names)}
+    for j, label in enumerate(model.labels):
+        probs[:, column[label]] = found[:, j]
+    return probs
+
+
+# Fold models of the state a worker process last applied, by (path, mtime, size): each is
+# loaded once per process, and a later state's models replace them.
+_MODELS: dict[tuple[str, int, int], LinearClassifier] = {}
+
+
+def fold_models(paths: list[str | None]) -> list[LinearClassifier | None]:
+    """The classifiers saved at `paths` (None stays None)."""
+    keys = []
+    for path in paths:
+        if path is None:
+            keys.append(None)
+            continue
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            raise CurateError(f"label_audit: the fold model {path} is gone ({exc}); run the "
+                              "pipeline again with --overwrite") from exc
+        keys.append((path, stat.st_mtime_ns, stat.st_size))
+    for stale in set(_MODELS) - set(keys):
+        del _MODELS[stale]
+    for key in keys:
+        if key is not None and key not in _MODELS:
+            _MODELS[key] = LinearClassifier.load(key[0])
+    return [None if key is None else _MODELS[key] for key in keys]
+
+
 @register
 class LabelAudit(GlobalOperator):
-    """Flag rows whose label looks wrong (cross-validated fastText, confident learning).
+    """Flag rows whose label looks wrong (cross-validated linear models, confident learning).
 
     Annotates label_issue, label_suggested and label_given_prob; mode = "reject" also
     removes the suspect rows."""
@@ -105,63 +183,155 @@ class LabelAudit(GlobalOperator):
     Params = LabelAuditParams
     annotations = (ISSUE, SUGGESTED, GIVEN_PROB)
 
+    @property
+    def key(self) -> pl.Expr:
+        """The seeded id hash that picks each row's fold and the training sample."""
+        return pl.col(self.context.id_column).hash(self.context.seed)
+
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
-        """Position, fold key, label and the part of the text the classifiers read, of every
-        labelled row."""
+        """The shard's `max_train_rows` labelled rows of smallest key, with the fastText line
+        of the part of their text the classifiers read; and its labelled rows per label."""
         p = self.params
         if p.column not in batch.columns:
-            return pl.DataFrame(schema={SHARD: pl.Int64, ROW_COLUMN: pl.Int64,
-                                        "__key": pl.UInt64, "__label": pl.String,
-                                        "__text": pl.String})
-        return batch.filter(pl.col(p.column).is_not_null()).select(
-            pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN,
-            pl.col(self.context.id_column).hash(self.context.seed).alias("__key"),
-            pl.col(p.column).cast(pl.String).alias("__label"),
-            pl.col(self.context.text_column).str.slice(0, p.max_chars).alias("__text"))
+            return pl.DataFrame(schema=SUMMARY_SCHEMA)
+        labelled = batch.filter(pl.col(p.column).is_not_null()).select(
+            pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN, self.key.alias(KEY),
+            pl.col(p.column).cast(pl.String).alias(LABEL), self.text.alias("__text"))
+        candidates = labelled.bottom_k(p.max_train_rows, by=[KEY, ROW_COLUMN]).sort(
+            KEY, ROW_COLUMN)
+        lines = fasttext_lines(
+            candidates["__text"].fill_null("").str.slice(0, p.max_chars).to_list())
+        counts = labelled.group_by(LABEL).agg(pl.len().cast(pl.Int64).alias(COUNT)).sort(LABEL)
+        return pl.concat([
+            candidates.select(SHARD, ROW_COLUMN, KEY, LABEL).with_columns(
+                pl.Series(LINE, lines, dtype=pl.String), pl.lit(None, pl.Int64).alias(COUNT)),
+            counts.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD),
+                          pl.lit(None, pl.Int64).alias(ROW_COLUMN),
+                          pl.lit(None, pl.UInt64).alias(KEY), LABEL,
+                          pl.lit(None, pl.String).alias(LINE), COUNT),
+        ]).cast(SUMMARY_SCHEMA)  # type: ignore[arg-type]
 
     def fit(self, context: FitContext) -> pl.DataFrame:
-        """The verdict on every audited row."""
+        """Train the fold models on the sample; the class thresholds and the models' paths."""
         p = self.params
-        rows = pl.concat([pl.read_parquet(s) for s in context.summaries]) \
-            if context.summaries else pl.DataFrame()
-        empty = pl.DataFrame(schema={SHARD: pl.Int64, ROW_COLUMN: pl.Int64, ISSUE: pl.Boolean,
-                                     SUGGESTED: pl.String, GIVEN_PROB: pl.Float64})
-        if rows.height == 0 or rows["__label"].n_unique() < 2:
-            context.outcomes.update({"column": p.column, "audited": rows.height, "suspect": 0})
-            return empty
-        rows = rows.sort(SHARD, ROW_COLUMN)
-        names = sorted(rows["__label"].unique().to_list())
-        given = rows["__label"].replace_strict({n: i for i, n in enumerate(names)},
-                                               return_dtype=pl.Int64).to_numpy()
-        folds = (rows["__key"] % p.folds).to_numpy()
-        lines = fasttext_lines(rows["__text"].to_list())
-        probs = out_of_fold(lines, rows["__label"].to_list(), folds, names, self.context.seed)
-        issue, best = confident_issues(probs, given, p.margin)
-        suggested = [names[b] if flagged else None
-                     for b, flagged in zip(best, issue, strict=True)]
-        state = rows.select(SHARD, ROW_COLUMN).with_columns(
-            pl.Series(ISSUE, issue, dtype=pl.Boolean),
-            pl.Series(SUGGESTED, suggested, dtype=pl.String),
-            pl.Series(GIVEN_PROB, probs[np.arange(len(given)), given], dtype=pl.Float64))
-        context.outcomes.update(self._outcomes(rows, state))
-        return state
+        counts = self._label_counts(context.summaries)
+        audited = sum(counts.values())
+        names = sorted(counts)
+        outcomes: dict[str, Any] = {"column": p.column, "mode": p.mode, "audited": audited}
+        if len(names) < 2:
+            context.outcomes.update({**outcomes, "sampled": 0, "suspect": 0})
+            return pl.DataFrame(schema=STATE_SCHEMA)
+        sample_path = self._write_sample(context.summaries, context.work_dir / "sample.parquet")
+        sample = pl.read_parquet(sample_path, columns=[KEY, LABEL])
+        folds = (sample[KEY] % p.folds).to_numpy()
+        trained = context.map(train_fold, [
+            (sample_path, fold, p.folds, names, self.context.seed,
+             context.work_dir / f"fold-{fold}.npz") for fold in range(p.folds)])
+        probs = np.zeros((sample.height, len(names)))
+        for fold, (_, found) in enumerate(trained):
+            probs[folds == fold] = found
+        given = sample[LABEL].replace_strict({n: i for i, n in enumerate(names)},
+                                             return_dtype=pl.Int64).to_numpy()
+        thresholds = class_thresholds(probs, given)
+        issue, best = confident_issues(probs, given, p.margin, thresholds)
+        context.outcomes.update({**outcomes, **self._outcomes(sample, issue, best, names,
+                                                              audited)})
+        return pl.concat([
+            pl.DataFrame({LABEL: names, THRESHOLD: thresholds}),
+            pl.DataFrame({FOLD: list(range(p.folds)), MODEL: [path for path, _ in trained]}),
+        ], how="diagonal").cast(STATE_SCHEMA).select(*STATE_SCHEMA)  # type: ignore[arg-type]
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
-        """Annotate audited rows; in reject mode, reject the suspect ones."""
-        mine = state.filter(pl.col(SHARD) == shard).drop(SHARD)
-        out = batch.join(mine, on=ROW_COLUMN, how="left", maintain_order="left")
-        if self.params.mode == "reject":
+        """Judge every labelled row with its fold's model and the thresholds; in reject mode,
+        reject the suspect ones."""
+        p = self.params
+        classes = state.filter(pl.col(LABEL).is_not_null()).sort(LABEL)
+        names = classes[LABEL].to_list()
+        issue, suggested, given_prob = (
+            pl.repeat(None, batch.height, dtype=dtype, eager=True).alias(name)
+            for name, dtype in ((ISSUE, pl.Boolean), (SUGGESTED, pl.String),
+                                (GIVEN_PROB, pl.Float64)))
+        if names and p.column in batch.columns:
+            audited = batch.select(
+                pl.int_range(pl.len(), dtype=pl.Int64).alias("__at"), self.key.alias(KEY),
+                pl.col(p.column).cast(pl.String).replace_strict(
+                    {n: i for i, n in enumerate(names)}, default=None,
+                    return_dtype=pl.Int64).alias(LABEL),
+                self.text.fill_null("").str.slice(0, p.max_chars).alias("__text"),
+            ).filter(pl.col(LABEL).is_not_null())
+            probs = self._out_of_fold(audited, state, names)
+            given = audited[LABEL].to_numpy()
+            flagged, best = confident_issues(probs, given, p.margin,
+                                             classes[THRESHOLD].to_numpy())
+            at = audited["__at"]
+            issue = issue.scatter(at, pl.Series(flagged, dtype=pl.Boolean))
+            suggested = suggested.scatter(at, pl.Series(
+                [names[b] if f else None for b, f in zip(best, flagged, strict=True)],
+                dtype=pl.String))
+            given_prob = given_prob.scatter(at, pl.Series(
+                probs[np.arange(len(given)), given], dtype=pl.Float64))
+        out = batch.with_columns(issue, suggested, given_prob)
+        if p.mode == "reject":
             out = out.with_columns(self.reject_when(pl.col(ISSUE).fill_null(False),
                                                     REASON_SUSPECT))
         return out
 
-    def _outcomes(self, rows: pl.DataFrame, state: pl.DataFrame) -> dict[str, Any]:
-        flagged = rows.with_columns(state[ISSUE], state[SUGGESTED]).filter(pl.col(ISSUE))
+    def _out_of_fold(self, audited: pl.DataFrame, state: pl.DataFrame,
+                     names: list[str]) -> np.ndarray:
+        """Class probabilities of each audited row from the model of its fold."""
+        folds = state.filter(pl.col(FOLD).is_not_null()).sort(FOLD)
+        models = fold_models(folds[MODEL].to_list())
+        fold_of = (audited[KEY] % self.params.folds).to_numpy()
+        lines = fasttext_lines(audited["__text"].to_list())
+        probs = np.zeros((audited.height, len(names)))
+        for fold, model in enumerate(models):
+            rows = np.flatnonzero(fold_of == fold)
+            if model is not None and len(rows):
+                probs[rows] = probabilities(model, [lines[i] for i in rows], names)
+        return probs
+
+    @staticmethod
+    def _label_counts(summaries: list[Path]) -> dict[str, int]:
+        """Labelled rows per label over every shard."""
+        if not summaries:
+            return {}
+        counts = (pl.scan_parquet(summaries).filter(pl.col(COUNT).is_not_null())
+                  .group_by(LABEL).agg(pl.col(COUNT).sum()).collect(engine="streaming"))
+        return dict(counts.iter_rows())
+
+    def _write_sample(self, summaries: list[Path], out: Path) -> Path:
+        """Write the `max_train_rows` candidates of smallest (key, shard, row) over every shard
+        (key, label, fastText line) to `out`, in that order: keys first, then the lines of the
+        chosen rows only, a shard at a time, so at most the sample's texts are held."""
+        order = [KEY, SHARD, ROW_COLUMN]
+        chosen = (pl.scan_parquet(summaries).filter(pl.col(ROW_COLUMN).is_not_null())
+                  .select(order).bottom_k(self.params.max_train_rows, by=order)
+                  .collect(engine="streaming"))
+        cutoff = chosen[KEY].max()
+        parts = [pl.scan_parquet(path).filter(pl.col(ROW_COLUMN).is_not_null()
+                                              & (pl.col(KEY) <= cutoff))
+                 .join(chosen.lazy(), on=[SHARD, ROW_COLUMN], how="semi")
+                 .select(*order, LABEL, LINE).collect() for path in summaries]
+        sample = pl.concat(parts).sort(order)
+        write_shard(sample.select(KEY, LABEL, LINE), out)
+        return out
+
+    def _outcomes(self, sample: pl.DataFrame, issue: np.ndarray, best: np.ndarray,
+                  names: list[str], audited: int) -> dict[str, Any]:
+        """What the audit found on the sample (every row when the sample is the corpus; else
+        `suspect` scales the sample's count up to the corpus and is marked an estimate)."""
+        flagged = sample.with_columns(
+            pl.Series(ISSUE, issue, dtype=pl.Boolean),
+            pl.Series(SUGGESTED, [names[b] if f else None for b, f in zip(best, issue,
+                                                                          strict=True)],
+                      dtype=pl.String)).filter(ISSUE)
+        exhaustive = sample.height == audited
         return {
-            "column": self.params.column,
-            "mode": self.params.mode,
-            "audited": rows.height,
-            "suspect": flagged.height,
-            "suspect_by_label": dict(sorted(flagged.group_by("__label").len().iter_rows())),
+            "sampled": sample.height,
+            "suspect": flagged.height if exhaustive
+            else round(flagged.height * audited / max(sample.height, 1)),
+            "suspect_is_estimate": not exhaustive,
+            "suspect_in_sample": flagged.height,
+            "suspect_by_label": dict(sorted(flagged.group_by(LABEL).len().iter_rows())),
             "suggested": dict(sorted(flagged.group_by(SUGGESTED).len().iter_rows())),
         }

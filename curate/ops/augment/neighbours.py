@@ -1,5 +1,6 @@
 """Where `augment` finds near neighbours of words: a synonym file, a saved word-vector model,
-or a skipgram model trained on the corpus itself during the run."""
+or word vectors trained on the corpus itself during the run (PPMI-SVD, deterministic: the same
+texts and seed give the same neighbours, so the same augmented rows)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from curate.errors import CurateError
-from curate.models.vectors import VectorOptions, train_word_vectors
+from curate.models.cooccurrence import CooccurrenceOptions, train_cooccurrence_vectors
+from curate.models.vectors import VectorOptions
 from curate.text import WORD_PATTERN, has_han, segment_zh, stopwords
 
 Neighbours = dict[str, list[str]]
@@ -30,7 +32,8 @@ def read_synonyms(path: Path) -> Neighbours:
 
 
 def token_lines(texts: Sequence[str]) -> list[str]:
-    """Each text as one line of lower-cased words (jieba for Chinese), for skipgram training."""
+    """Each text as one line of lower-cased words (jieba for Chinese), for word-vector
+    training."""
     chinese = pl.DataFrame({"t": list(texts)}, schema={"t": pl.String}).select(
         has_han(pl.col("t")))["t"].to_list()
     lines = [""] * len(texts)
@@ -47,10 +50,15 @@ def token_lines(texts: Sequence[str]) -> list[str]:
 
 
 def corpus_neighbours(texts: Sequence[str], words: Iterable[str], k: int,
-                      min_similarity: float, options: VectorOptions, seed: int,
+                      min_similarity: float,
+                      options: CooccurrenceOptions | VectorOptions | None = None, seed: int = 0,
                       save_to: Path | None = None) -> Neighbours:
-    """Neighbours of `words` in a skipgram model trained on `texts` (kept at `save_to`)."""
-    vectors = train_word_vectors(token_lines(texts), seed, options)
+    """Neighbours of `words` in PPMI-SVD word vectors of `texts` (kept at `save_to`, a file
+    `vectors = ...` can name). Skipgram `VectorOptions` are still taken: their window and
+    min_count carry over, the rest (dimension, epochs, threads) is the skipgram's own."""
+    if isinstance(options, VectorOptions):
+        options = CooccurrenceOptions(window=options.window, min_count=options.min_count)
+    vectors = train_cooccurrence_vectors(token_lines(texts), options, seed)
     if save_to is not None:
         vectors.save(save_to)
     return vectors.neighbours(words, k, min_similarity)

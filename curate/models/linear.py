@@ -1,0 +1,191 @@
+"""A deterministic linear text classifier: multinomial logistic regression on hashed word
+unigrams and bigrams, fitted with L-BFGS.
+
+fastText trains with Hogwild threads (and must use at least INIT_THREADS of them here), so two
+trainings on the same data differ; models a pipeline trains once and keeps as files are fine,
+but a model a run trains for itself (the folds of `label_audit`) must come out the same every
+time, or the run's output would depend on thread timing. This one does: features are hashed
+with a fixed seed, products with the sparse features are scipy's sequential loops, and dot
+products avoid BLAS (whose result bits depend on its thread count, and a Ray worker runs with
+fewer threads than the driver).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from scipy import sparse
+
+from curate.errors import CurateError
+
+HASH_SEED = 0x5EED  # fixed: feature columns must not depend on the pipeline's seed
+
+
+@dataclass(frozen=True)
+class LinearOptions:
+    """Features and fitting of a LinearClassifier."""
+
+    buckets: int = 2**18  # hashed feature columns
+    bigrams: bool = True
+    l2: float = 1e-4  # L2 penalty on the weights, per training example
+    max_iter: int = 30  # L-BFGS iterations
+
+
+def hashed_features(lines: Sequence[str], options: LinearOptions) -> sparse.csr_matrix:
+    """One row per line of space-separated tokens: sublinear counts (1 + log tf) of hashed
+    unigrams (and bigrams), each row scaled to unit length."""
+    n = len(lines)
+    if n == 0:
+        return sparse.csr_matrix((0, options.buckets), dtype=np.float64)
+    tokens = (pl.DataFrame({"line": list(lines)})
+              .with_row_index("doc")
+              .select("doc", pl.col("line").str.split(" ").alias("token"))
+              .explode("token")
+              .filter(pl.col("token").is_not_null() & (pl.col("token") != "")))
+    grams = [tokens.select("doc", pl.col("token").alias("gram"))]
+    if options.bigrams:
+        following = pl.col("token").shift(-1).over("doc")
+        grams.append(tokens.select("doc", (pl.col("token") + " " + following).alias("gram"))
+                     .drop_nulls("gram"))
+    counts = (pl.concat(grams)
+              .select("doc", (pl.col("gram").hash(HASH_SEED) % options.buckets)
+                      .cast(pl.Int64).alias("column"))
+              .group_by("doc", "column").len()
+              .with_columns((1.0 + pl.col("len").cast(pl.Float64).log()).alias("value")))
+    matrix = sparse.csr_matrix(
+        (counts["value"].to_numpy(), (counts["doc"].to_numpy(), counts["column"].to_numpy())),
+        shape=(n, options.buckets))
+    matrix.sort_indices()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """a·b by numpy's own pairwise summation: the same bits whatever BLAS threads exist."""
+    return float(np.multiply(a, b).sum())
+
+
+def lbfgs(objective: Callable[[np.ndarray], tuple[float, np.ndarray]], start: np.ndarray,
+          max_iter: int, memory: int = 10) -> np.ndarray:
+    """Minimise a smooth function given as (value, gradient) with L-BFGS (Nocedal & Wright,
+    Numerical Optimization, algorithm 7.4) and a backtracking Armijo line search.
+
+    Plain numpy, so it costs little per step on a million parameters (scipy's L-BFGS-B spends
+    most of its time in bound handling there) and is reproducible."""
+    x = start
+    loss, grad = objective(x)
+    steps: list[tuple[np.ndarray, np.ndarray, float]] = []  # (s, y, 1 / y.s)
+    for _ in range(max_iter):
+        direction = -grad
+        coefficients = []
+        for s, y, rho in reversed(steps):
+            a = rho * _dot(s, direction)
+            direction = direction - a * y
+            coefficients.append(a)
+        if steps:
+            s, y, _ = steps[-1]
+            direction = direction * (_dot(s, y) / _dot(y, y))
+        for (s, y, rho), a in zip(steps, reversed(coefficients), strict=True):
+            direction = direction + (a - rho * _dot(y, direction)) * s
+        slope = _dot(grad, direction)
+        if slope >= 0:  # not a descent direction: start the memory afresh
+            steps.clear()
+            direction, slope = -grad, -_dot(grad, grad)
+        step = 1.0
+        while True:
+            trial = x + step * direction
+            trial_loss, trial_grad = objective(trial)
+            if trial_loss <= loss + 1e-4 * step * slope or step < 1e-10:
+                break
+            step *= 0.5
+        s, y = trial - x, trial_grad - grad
+        if _dot(s, y) > 1e-12:
+            steps.append((s, y, 1.0 / _dot(s, y)))
+            del steps[:-memory]
+        x, loss, grad = trial, trial_loss, trial_grad
+        if float(np.abs(grad).max()) < 1e-7:
+            break
+    return x
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
+class LinearClassifier:
+    """Multinomial logistic regression over hashed n-grams (see module docstring)."""
+
+    def __init__(self, labels: list[str], weights: np.ndarray, bias: np.ndarray,
+                 options: LinearOptions) -> None:
+        self.labels = labels
+        self.weights = weights
+        self.bias = bias
+        self.options = options
+
+    @classmethod
+    def train_lines(cls, lines: Sequence[str], labels: Sequence[str],
+                    options: LinearOptions | None = None) -> LinearClassifier:
+        """Fit on token lines and their labels; the same data always gives the same model."""
+        options = options or LinearOptions()
+        names = sorted(set(labels))
+        if len(names) < 2:
+            raise CurateError(f"a classifier needs two labels at least, got {len(names)}")
+        x = hashed_features(lines, options)
+        index = {name: i for i, name in enumerate(names)}
+        y = np.array([index[label] for label in labels])
+        n, classes = x.shape[0], len(names)
+        onehot = np.zeros((n, classes))
+        onehot[np.arange(n), y] = 1.0
+        size = options.buckets * classes
+
+        def loss_and_gradient(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            w, b = flat[:size].reshape(options.buckets, classes), flat[size:]
+            scores = x @ w + b
+            top = scores.max(axis=1, keepdims=True)
+            log_norm = top.ravel() + np.log(np.exp(scores - top).sum(axis=1))
+            loss = (log_norm - scores[np.arange(n), y]).mean()
+            loss += 0.5 * options.l2 * _dot(flat[:size], flat[:size])
+            residual = (_softmax(scores) - onehot) / n
+            grad_w = np.asarray(x.T @ residual) + options.l2 * w
+            return loss, np.concatenate([grad_w.ravel(), residual.sum(axis=0)])
+
+        flat = lbfgs(loss_and_gradient, np.zeros(size + classes), options.max_iter)
+        return cls(names, flat[:size].reshape(options.buckets, classes).astype(np.float32),
+                   flat[size:].astype(np.float32), options)
+
+    def predict_proba_lines(self, lines: Sequence[str]) -> np.ndarray:
+        """Class probabilities of token lines, columns in `labels` order."""
+        if not lines:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        x = hashed_features(lines, self.options)
+        return _softmax(np.asarray(x @ self.weights.astype(np.float64)) + self.bias)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model as .npz (no pickle), atomically."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+        o = self.options
+        np.savez(tmp, weights=self.weights, bias=self.bias, labels=np.array(self.labels),
+                 options=np.array([o.buckets, int(o.bigrams), o.l2, o.max_iter]))
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearClassifier:
+        """Load a model written by `save`."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                buckets, bigrams, l2, max_iter = data["options"].tolist()
+                options = LinearOptions(int(buckets), bool(bigrams), float(l2), int(max_iter))
+                return cls([str(v) for v in data["labels"]], data["weights"], data["bias"],
+                           options)
+        except (OSError, KeyError, ValueError) as exc:
+            raise CurateError(f"{path}: not a linear classifier file ({exc})") from exc

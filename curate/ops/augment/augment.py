@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.io import ROW_COLUMN
-from curate.models.vectors import VectorOptions, load_word_vectors
+from curate.models.vectors import load_word_vectors
 from curate.ops.augment.methods import BY_NAME, METHODS, Document, parse_documents
 from curate.ops.augment.neighbours import (
     Neighbours,
@@ -37,6 +37,9 @@ CORPUS = "corpus"
 AUG_OF = "aug_of"
 AUG_METHOD = "aug_method"
 SHARD = "__shard"
+# Internal summary columns: in the word-vector sample, and the sample key (source and sample rows).
+SAMPLE = "__sample"
+KEY = "__key"
 EVAL_SPLITS = ["eval", "test", "dev", "validation", "valid"]
 
 
@@ -52,10 +55,10 @@ class AugmentParams:
     synonyms: str | None = param(None, "synonym file (`WORD SYN1 SYN2 ...` per line) instead "
                                  "of word vectors")
     vectors: str | None = param(None, "saved fastText word-vector model for neighbours "
-                                "(default: a skipgram model trained on the corpus in the run)")
+                                "(default: PPMI-SVD vectors trained on the corpus in the run)")
     neighbours: int = param(5, "near neighbours a word may be replaced with")
     min_similarity: float = param(0.5, "least cosine similarity of a near neighbour")
-    vector_docs: int = param(20_000, "most documents the skipgram model is trained on (a "
+    vector_docs: int = param(20_000, "most documents the word vectors are trained on (a "
                              "seeded sample of the corpus)")
     split_column: str = param("split", "column naming each row's split")
     eval_splits: list[str] = param(EVAL_SPLITS, "splits never augmented (nor counted)")
@@ -75,6 +78,8 @@ class AugmentParams:
             return "max_per_source", f"must be >= 1, got {self.max_per_source}"
         if self.synonyms is not None and self.vectors is not None:
             return "vectors", "set synonyms or vectors, not both"
+        if self.vector_docs < 1:
+            return "vector_docs", f"must be >= 1, got {self.vector_docs}"
         return None
 
     def uses_neighbours(self) -> bool:
@@ -99,8 +104,10 @@ class Augment(GlobalOperator):
 
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Every row's text hashes, class and whether it is a training row; the full row of
-        possible sources (training rows of targeted classes); every text when the skipgram
-        model is trained on the corpus."""
+        possible sources (training rows of targeted classes); when the word-vector model is
+        trained on the corpus, the text and sample key of the shard's `vector_docs` rows with
+        the smallest keys (the corpus-wide sample `fit` draws is among them), and no other
+        text, so the summaries do not hold the corpus."""
         p = self.params
         keyed = ExactDedup(ExactDedupParams(), self.context).prepare(batch)
         cls = (pl.col(p.column).cast(pl.String) if p.column in batch.columns
@@ -109,34 +116,58 @@ class Augment(GlobalOperator):
             if p.split_column in batch.columns else pl.lit(True)
         source = cls.is_in(list(p.targets)).fill_null(False) & training
         text = self.context.text_column
+        key = pl.col(self.context.id_column).hash(self.context.seed)  # seeded, shard-free
+        sample = self._shard_sample(keyed, key) if self._trains_vectors() else pl.lit(False)
         public = [
-            (pl.col(c) if c == text and self._trains_vectors()
-             else pl.when(source).then(pl.col(c)).otherwise(None)).alias(c)
+            pl.when((source | sample) if c == text else source).then(pl.col(c))
+            .otherwise(None).alias(c)
             for c in batch.columns if not c.startswith("__")
         ]
         return keyed.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN, "__h1",
                             "__h2", cls.alias("__class"), training.alias("__training"),
-                            source.alias("__source"), *public)
+                            source.alias("__source"), sample.alias(SAMPLE),
+                            pl.when(source | sample).then(key).otherwise(None).alias(KEY),
+                            *public)
+
+    def _shard_sample(self, batch: pl.DataFrame, key: pl.Expr) -> pl.Expr:
+        """True on the shard's `vector_docs` rows with a text and the smallest (key, row): the
+        corpus-wide smallest (key, shard, row) are a subset of the shards' own smallest."""
+        text = self.context.text_column
+        chosen = (batch.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("__i"),
+                               key.alias(KEY), ROW_COLUMN, text)
+                  .filter(pl.col(text).is_not_null())
+                  .sort(KEY, ROW_COLUMN).head(self.params.vector_docs)["__i"])
+        return pl.int_range(pl.len(), dtype=pl.Int64).is_in(chosen.implode())
 
     def fit(self, context: FitContext) -> pl.DataFrame:
-        """Augmented rows for every class below its target, each with its source's shard."""
+        """Augmented rows for every class below its target, each with its source's shard.
+
+        The summaries are scanned lazily, each query loading only the columns and rows it
+        needs: per-class counts (no text), the sources, the word-vector sample's texts and, per
+        wave of new texts, the original hashes equal to theirs."""
         p = self.params
-        seen = pl.concat([pl.read_parquet(s) for s in context.summaries], how="diagonal_relaxed") \
-            if context.summaries else pl.DataFrame()
-        if seen.height == 0:
-            return pl.DataFrame(schema={SHARD: pl.Int64})
-        counts = dict(seen.filter(pl.col("__training")).group_by("__class").len().iter_rows())
+        empty = pl.DataFrame(schema={SHARD: pl.Int64})
+        if not context.summaries:
+            return empty
+        seen = pl.concat([pl.scan_parquet(s) for s in context.summaries], how="diagonal_relaxed")
+        if seen.select(pl.len()).collect().item() == 0:
+            return empty
+        counts = dict(seen.filter(pl.col("__training")).group_by("__class").len()
+                      .collect().iter_rows())
         need = {c: max(0, int(t) - counts.get(c, 0)) for c, t in p.targets.items()}
+        # Full rows, but only of the classes still short of their target: every one may be
+        # edited. They grow with those classes (bounded by the targets in practice), not with
+        # the rest of the corpus.
         sources = (seen.filter(pl.col("__source") & pl.col("__class").is_in(
             [c for c, n in need.items() if n > 0]))
-            .with_columns(pl.col(self.context.id_column).hash(self.context.seed).alias("__key"))
-            .sort("__key", SHARD, ROW_COLUMN))
+            .drop(SAMPLE, KEY)
+            .with_columns(pl.col(self.context.id_column).hash(self.context.seed).alias(KEY))
+            .sort(KEY, SHARD, ROW_COLUMN).collect())
         text = self.context.text_column
         docs = parse_documents(sources[text].to_list())
         neighbours = self._neighbours(seen, docs, context.work_dir) \
             if p.uses_neighbours() and docs else {}
-        made = self._generate(sources, docs, need, neighbours,
-                              seen.select("__h1", "__h2").unique())
+        made = self._generate(sources, docs, need, neighbours, seen.select("__h1", "__h2"))
         per_class = dict(made.group_by("__class").len().iter_rows()) if made.height else {}
         context.outcomes.update({
             "column": p.column,
@@ -150,6 +181,8 @@ class Augment(GlobalOperator):
             if made.height else {},
             "neighbour_words": len(neighbours),
         })
+        if made.height == 0:  # every class at its target, or no edit applied: nothing to add
+            return empty
         public = [c for c in sources.columns if not c.startswith("__")]
         lineage = [c for c in (ORIGIN, AUG_OF, AUG_METHOD) if c not in public]
         return made.select(SHARD, *public, *lineage)
@@ -159,11 +192,11 @@ class Augment(GlobalOperator):
         origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
         marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.String).alias(AUG_OF),
                                     pl.lit(None, pl.String).alias(AUG_METHOD))
-        if SHARD not in state.columns:
+        if SHARD not in state.columns or state.height == 0:  # nothing to add anywhere
             return marked
         return self.with_added(marked, state.filter(pl.col(SHARD) == shard))
 
-    def _neighbours(self, seen: pl.DataFrame, docs: list[Document], work: Path) -> Neighbours:
+    def _neighbours(self, seen: pl.LazyFrame, docs: list[Document], work: Path) -> Neighbours:
         p = self.params
         base = Path(self.context.config_dir)
         if p.synonyms is not None:
@@ -172,19 +205,38 @@ class Augment(GlobalOperator):
         if p.vectors is not None:
             return load_word_vectors(base / p.vectors).neighbours(words, p.neighbours,
                                                                   p.min_similarity)
-        texts = (seen.filter(pl.col(self.context.text_column).is_not_null())
-                 .with_columns(pl.col(self.context.id_column).hash(self.context.seed)
-                               .alias("__key"))
-                 .sort("__key", SHARD, ROW_COLUMN).head(p.vector_docs)
-                 .sort(SHARD, ROW_COLUMN)[self.context.text_column].to_list())
-        return corpus_neighbours(texts, words, p.neighbours, p.min_similarity, VectorOptions(),
-                                 self.context.seed, work / "vectors.bin")
+        return corpus_neighbours(self._vector_texts(seen), words, p.neighbours,
+                                 p.min_similarity, None, self.context.seed,
+                                 work / "vectors.bin")
+
+    def _vector_texts(self, seen: pl.LazyFrame) -> list[str]:
+        """The word-vector model's training texts: the `vector_docs` sampled rows with the
+        smallest (key, shard, row), in shard and row order.
+
+        Two queries keep the driver at `vector_docs` texts whatever the corpus size: the last
+        (key, shard, row) taken, from the keys alone; then the texts up to it, a predicate the
+        Parquet scans apply (a join or top-k over the texts would keep every text's buffer)."""
+        text = self.context.text_column
+        order = [KEY, SHARD, ROW_COLUMN]
+        sampled = seen.filter(pl.col(SAMPLE))
+        last = sampled.select(order).sort(order).slice(self.params.vector_docs - 1, 1).collect()
+        if last.height:  # more sampled rows than vector_docs: those up to the last one taken
+            up_to = pl.lit(True)
+            for column, value in reversed(list(zip(order, last.row(0), strict=True))):
+                bound = pl.lit(value, dtype=last.schema[column])
+                up_to = (pl.col(column) < bound) | (pl.col(column) == bound) & up_to
+            sampled = sampled.filter(up_to)
+        return sampled.select(SHARD, ROW_COLUMN, text).sort(SHARD, ROW_COLUMN).collect()[text] \
+            .to_list()
 
     def _generate(self, sources: pl.DataFrame, docs: list[Document], need: dict[str, int],
-                  neighbours: Neighbours, originals: pl.DataFrame) -> pl.DataFrame:
+                  neighbours: Neighbours, originals: pl.LazyFrame) -> pl.DataFrame:
         """Waves of one new text per source (methods in turn, the next one when a method
         does not apply) until each class has what it needs or every source made
-        max_per_source rows; texts equal to an original or an earlier one are dropped."""
+        max_per_source rows; texts equal to an original or an earlier one are dropped.
+
+        `originals` (every observed row's text hashes) is scanned once per wave for the
+        hashes equal to the wave's, so the corpus's hashes are never all held."""
         p, id_col, text = self.params, self.context.id_column, self.context.text_column
         stop = stop_words()
         classes = sources["__class"].to_list()
@@ -195,7 +247,7 @@ class Augment(GlobalOperator):
             order.append(position[c])
             position[c] += 1
         made: list[pl.DataFrame] = []
-        taken = originals
+        earlier = pl.DataFrame(schema=originals.collect_schema())
         have = dict.fromkeys(need, 0)
         for wave in range(1, p.max_per_source + 1):
             rows: list[tuple[int, str, str]] = []
@@ -216,6 +268,8 @@ class Augment(GlobalOperator):
                  AUG_METHOD: [r[2] for r in rows]},
                 schema={"__i": pl.Int64, text: pl.String, AUG_METHOD: pl.String})
             hashed = ExactDedup(ExactDedupParams(), self.context).prepare(wave_rows)
+            clashes = originals.filter(pl.col("__h1").is_in(hashed["__h1"].implode())).collect()
+            taken = pl.concat([earlier, clashes])
             fresh = hashed.join(taken, on=["__h1", "__h2"], how="anti", maintain_order="left")
             fresh = fresh.filter(pl.struct("__h1", "__h2").is_first_distinct())
             fresh = fresh.with_columns(pl.col("__i").replace_strict(
@@ -225,7 +279,7 @@ class Augment(GlobalOperator):
                                                  return_dtype=pl.Int64))
             for c, n in fresh.group_by("__class").len().iter_rows():
                 have[c] += n
-            taken = pl.concat([taken, fresh.select("__h1", "__h2")])
+            earlier = pl.concat([earlier, fresh.select("__h1", "__h2")])
             rows_of = sources.drop(text).with_row_index("__i").with_columns(
                 pl.col("__i").cast(pl.Int64))
             made.append(fresh.select("__i", text, AUG_METHOD).join(rows_of, on="__i").with_columns(

@@ -111,8 +111,21 @@ def _run_dir(toml: Path) -> Path:
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+    return {"cpus": os.cpu_count(), "cpu_model": _cpu_model(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
             "platform": platform.platform(), "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+
+
+def _cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, or platform.processor() elsewhere."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def write_results(name: str, figures: dict[str, Any]) -> Path:

@@ -36,9 +36,6 @@ def publish(config: PipelineConfig, overwrite: bool = False) -> str | None:
     for entry in sorted(root.iterdir()):
         if entry.name in LOCAL_ONLY or entry.name == MANIFEST or entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            fs.upload_tree(entry, fs.join(uri, entry.name))
-        else:
-            fs.upload_file(entry, fs.join(uri, entry.name))
-    fs.upload_file(root / MANIFEST, fs.join(uri, MANIFEST))
+        fs.upload(entry, fs.join(uri, entry.name))
+    fs.upload(root / MANIFEST, fs.join(uri, MANIFEST))
     return uri

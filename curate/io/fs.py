@@ -143,22 +143,12 @@ def size_of(uri: str) -> int:
     return _info(uri).size or 0
 
 
-def upload_tree(local: Path, uri: str) -> None:
-    """Copy the folder `local` to `uri`, file by file (existing files are replaced)."""
+def upload(local: Path, uri: str) -> None:
+    """Copy the file or folder `local` to `uri` (a folder file by file; what is there with the
+    same names is replaced)."""
     fs, path = filesystem(uri)
+    parent = path if local.is_dir() else path.rsplit("/", 1)[0]
     try:
-        fs.create_dir(path, recursive=True)
-        pafs.copy_files(str(local.resolve()), path,
-                        source_filesystem=pafs.LocalFileSystem(), destination_filesystem=fs)
-    except OSError as exc:
-        raise CurateError(f"{uri}: cannot write ({exc})") from exc
-
-
-def upload_file(local: Path, uri: str) -> None:
-    """Copy the file `local` to `uri`."""
-    fs, path = filesystem(uri)
-    try:
-        parent = path.rsplit("/", 1)[0]
         if parent:
             fs.create_dir(parent, recursive=True)
         pafs.copy_files(str(local.resolve()), path,

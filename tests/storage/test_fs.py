@@ -56,7 +56,7 @@ def test_s3_round_trip(tmp_path: Path, s3: str) -> None:
     (tmp_path / "run" / "curated" / "part-0.parquet").write_bytes(b"rows")
     (tmp_path / "run" / "manifest.json").write_text("{}")
     dest = f"s3://corpus/runs/one?{s3}"
-    fs.upload_tree(tmp_path / "run", dest)
+    fs.upload(tmp_path / "run", dest)
 
     assert fs.is_dir(dest) and fs.exists(fs.join(dest, "manifest.json"))
     assert fs.list_files(dest) == [f"s3://corpus/runs/one/curated/part-0.parquet?{s3}",

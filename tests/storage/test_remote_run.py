@@ -40,7 +40,7 @@ def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The S3 options; the corpus is uploaded to s3://corpus/in/."""
     local = write_corpus(tmp_path_factory.mktemp("s3-corpus") / "in", SHARDS)
     with s3_endpoint("corpus") as options:
-        fs.upload_tree(local, f"s3://corpus/in?{options}")
+        fs.upload(local, f"s3://corpus/in?{options}")
         yield options
 
 

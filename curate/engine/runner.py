@@ -124,8 +124,9 @@ def run_pipeline(
     manifest.data["status"] = "running"
     manifest.save()
 
-    executor = make_executor(config.engine)
+    executor = None
     try:
+        executor = make_executor(config.engine)
         _check_all_quarantined(config, manifest)
         for plan_pass in plan:
             skipped = manifest.quarantined()
@@ -158,7 +159,8 @@ def run_pipeline(
         manifest.save()
         raise
     finally:
-        executor.close()
+        if executor is not None:
+            executor.close()
 
     manifest.summarize(time.perf_counter() - started)
     if manifest.data["totals"]["input_rows"] == 0:

@@ -36,9 +36,19 @@ class LinearOptions:
     max_iter: int = 30  # L-BFGS iterations
 
 
+FEATURE_CHUNK = 2048  # lines whose tokens are tabled at once (bounds the memory used)
+
+
 def hashed_features(lines: Sequence[str], options: LinearOptions) -> sparse.csr_matrix:
     """One row per line of space-separated tokens: sublinear counts (1 + log tf) of hashed
     unigrams (and bigrams), each row scaled to unit length."""
+    if len(lines) <= FEATURE_CHUNK:
+        return _hashed_chunk(lines, options)
+    return sparse.vstack([_hashed_chunk(lines[i:i + FEATURE_CHUNK], options)
+                          for i in range(0, len(lines), FEATURE_CHUNK)], format="csr")
+
+
+def _hashed_chunk(lines: Sequence[str], options: LinearOptions) -> sparse.csr_matrix:
     n = len(lines)
     if n == 0:
         return sparse.csr_matrix((0, options.buckets), dtype=np.float64)

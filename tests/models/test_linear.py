@@ -75,3 +75,13 @@ def test_the_model_does_not_depend_on_the_blas_thread_count() -> None:
                               capture_output=True, text=True, check=True)
         digests.add(done.stdout.strip())
     assert len(digests) == 1
+
+
+def test_features_do_not_depend_on_how_lines_are_chunked(monkeypatch) -> None:
+    import curate.models.linear as linear
+
+    lines = [f"word{i % 7} word{i % 5} shared" for i in range(50)]
+    whole = hashed_features(lines, LinearOptions(buckets=512))
+    monkeypatch.setattr(linear, "FEATURE_CHUNK", 8)
+    chunked = hashed_features(lines, LinearOptions(buckets=512))
+    assert (whole != chunked).nnz == 0 and whole.shape == chunked.shape

@@ -252,6 +252,8 @@ class Phase:
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0  # summed over the process tree
     peak_proc_rss_mb: float = 0.0  # the largest single process
+    peak_proc: str = ""  # which: "driver" or its process name (ray::IDLE, ray::starred ...)
+    peak_driver_rss_mb: float = 0.0  # the driver alone (fits run in it)
     peak_pss_mb: float | None = None  # summed PSS, sampled less often (shared pages split)
     max_procs: int = 0
     samples: int = 0
@@ -340,7 +342,8 @@ class TreeSampler:
     def _sample(self) -> float:
         phase = self.phases[-1]
         procs = self._procs()
-        rss, largest = 0, 0
+        rss, largest, driver = 0, 0, 0
+        largest_proc: psutil.Process | None = None
         pss: int | None = 0 if self._count % self.pss_every == 0 else None
         for p in procs:
             try:
@@ -350,7 +353,15 @@ class TreeSampler:
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
             rss += r
-            largest = max(largest, r)
+            if p.pid == self.root.pid:
+                driver = r
+            if r > largest:
+                largest, largest_proc = r, p
+        if largest / 2**20 > phase.peak_proc_rss_mb and largest_proc is not None:
+            with contextlib.suppress(psutil.Error):
+                phase.peak_proc = ("driver" if largest_proc.pid == self.root.pid
+                                   else largest_proc.name())
+        phase.peak_driver_rss_mb = max(phase.peak_driver_rss_mb, driver / 2**20)
         cpu = self._tree_cpu(procs)
         phase.cpu_s += cpu - self._cpu_total
         self._cpu_total = cpu
@@ -365,6 +376,18 @@ class TreeSampler:
         self.trace.append((round(time.perf_counter() - self._t0, 2), len(self.phases) - 1,
                            round(rss / 2**20, 1)))
         return rss / 2**20
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and the files under curate/ and pipelines/ that differ from it
+    (the tree may change between sizes when others work in it)."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    changed = git("status", "--porcelain", "--", "curate", "pipelines").splitlines()
+    return {"commit": git("rev-parse", "--short", "HEAD") or None,
+            "changed": [line[3:] for line in changed]}
 
 
 def pass_label(plan_pass: Any) -> str:
@@ -426,7 +449,8 @@ def _phase_figures(sampler: TreeSampler) -> list[dict[str, Any]]:
               for ph in sampler.phases]
     for ph in phases:
         del ph["start"], ph["load_sum"]
-        for k in ("wall_s", "cpu_s", "peak_rss_mb", "peak_proc_rss_mb", "peak_pss_mb"):
+        for k in ("wall_s", "cpu_s", "peak_rss_mb", "peak_proc_rss_mb", "peak_pss_mb",
+                  "peak_driver_rss_mb"):
             if ph[k] is not None:
                 ph[k] = round(ph[k], 2 if k.endswith("_s") else 1)
     return phases
@@ -453,6 +477,7 @@ def measure_one(toml: Path, out: Path, interval: float, limit_mb: float | None,
     config = load_config(toml)
     plan: list[Pass] = make_plan(config)
     load_before = os.getloadavg()
+    code = code_version()  # before the run: the tree may change while it goes on
 
     def abort(reason: str) -> None:
         phases = _phase_figures(sampler)
@@ -500,6 +525,7 @@ def measure_one(toml: Path, out: Path, interval: float, limit_mb: float | None,
     wall_s = run_s + report_s
     figures = {
         "docs": None,  # filled in by the caller
+        "code": code,
         "shards": len(data["inputs"]),
         "input_rows": totals["input_rows"],
         "input_mb": round(totals["input_bytes"] / 2**20, 1),
@@ -627,10 +653,16 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
         rows.append([short(r["docs"]), r["shards"], r["input_mb"], r["curated_rows"],
                      r["run_seconds"], r["report_seconds"], r["cpu_seconds"],
                      r["rows_per_s"], r["peak_rss_mb"], r["peak_proc_rss_mb"],
-                     r["peak_pss_mb"], f"{r['cpu_share']:.0%}", r["mean_load"]])
+                     r["peak_pss_mb"], f"{r['cpu_share']:.0%}", r["mean_load"],
+                     _code(r)])
     md.append(_table(["docs", "shards", "input MB", "curated rows", "run s", "report s",
                       "CPU s", "rows/s", "peak RSS MB (tree)", "largest process MB",
-                      "peak PSS MB", "CPU share", "mean load"], rows))
+                      "peak PSS MB", "CPU share", "mean load", "code"], rows,
+                     "l" + "r" * 12 + "l"))
+    codes = {_code(r) for r in runs if r.get("code")}
+    if len(codes) > 1:
+        md.append(f"\n**The sizes were measured on different code ({', '.join(sorted(codes))})"
+                  "; their ratios mix code changes with growth.**")
     if others:
         md.append("\n### Growth against " + names[0] + "\n")
         rows = []
@@ -665,10 +697,13 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
     for k in keys:
         vals = [b.get(k, {}).get("peak_rss_mb") for b in by]
         big = [b.get(k, {}).get("peak_proc_rss_mb") for b in by]
-        rows.append([k, *vals, *[_ratio(v, vals[0]) for v in vals[1:]], *big])
+        which = by[-1].get(k, {}).get("peak_proc") or "–"
+        rows.append([k, *vals, *[_ratio(v, vals[0]) for v in vals[1:]], *big, which])
     md.append(_table(["phase", *[f"{n} MB" for n in names],
                       *[c.split(" (")[0] for c in ratio_cols],
-                      *[f"{n} largest proc MB" for n in names]], rows))
+                      *[f"{n} largest proc MB" for n in names],
+                      f"largest proc at {names[-1]}"], rows,
+                     "l" + "r" * (2 * len(names) + len(others)) + "l"))
 
     md.append("\n### Per stage: task seconds (summed over shards; global: observe + fit + "
               "transform)\n")
@@ -683,6 +718,14 @@ def summarize(runs: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
     md.append(_table(["stage", "kind", "where", *[f"{n} s" for n in names], *ratio_cols,
                       "of which fit s"], rows, "lll" + "r" * (len(names) + len(others) + 1)))
     return summary, "\n".join(md) + "\n"
+
+
+def _code(run: dict[str, Any]) -> str:
+    """The commit a size was measured on, + "+N changed" for uncommitted files; "?" when
+    not recorded."""
+    code = run.get("code") or {}
+    commit = code.get("commit") or "?"
+    return commit + (f" +{len(code['changed'])} changed" if code.get("changed") else "")
 
 
 def describe_machine(runs: list[dict[str, Any]]) -> str:

@@ -12,7 +12,7 @@ ideal ones.
 
     python bench/scale.py [--sizes 100000 300000 1000000] [--quick] [--num-cpus N]
                           [--skip-existing] [--fixed-counts] [--interval 0.2]
-                          [--max-rss-gb 14] [--min-available-gb 1.5]
+                          [--max-rss-gb GB] [--min-available-gb 1.5]
 
 Corpora are generated once under bench/results/data/ and reused by later runs: raw/ in shards
 of 10k documents, and eval/ and reserve/ (the decontamination reference and backfill pool;
@@ -754,8 +754,10 @@ def main() -> None:
     parser.add_argument("--fixed-counts", action="store_true",
                         help="keep sample.toml's absolute row-count targets (augment) as they "
                              "are instead of scaling them with the corpus")
-    parser.add_argument("--max-rss-gb", type=float, default=14.0,
-                        help="stop a run whose process tree passes this RSS (shared machine); "
+    parser.add_argument("--max-rss-gb", type=float,
+                        default=round(0.8 * psutil.virtual_memory().total / 2**30, 1),
+                        help="stop a run whose process tree passes this RSS, GiB (default 80%% "
+                             "of the machine's memory; 1M documents peak at about 16 GiB); "
                              "larger sizes are then skipped")
     parser.add_argument("--min-available-gb", type=float, default=1.5,
                         help="stop a run when the machine's available memory falls below this")

@@ -36,22 +36,30 @@ def targets(rows: pl.DataFrame) -> dict[str, int]:
     return {c: 3 * training.filter(pl.col("label") == c).height for c in RARE}
 
 
+class NextWords:
+    """A deterministic stand-in for word vectors: each word's neighbours are the next words
+    of the texts' sorted vocabulary."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.vocab = sorted({w for t in texts for w in t.lower().split()})
+        self.at = {w: i for i, w in enumerate(self.vocab)}
+
+    def neighbours(self, words: Iterable[str], k: int, *_: Any) -> Neighbours:
+        """The k words after each known word."""
+        return {w: [self.vocab[(self.at[w] + j) % len(self.vocab)] for j in range(1, k + 1)]
+                for w in words if w in self.at and len(self.vocab) > k}
+
+
 @pytest.fixture
 def trained_on(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The texts each skipgram model is trained on; a deterministic stand-in for the model
-    (fastText's multi-threaded training is not reproducible, and slow): each word's
-    neighbours are the next words of the texts' sorted vocabulary."""
+    """The texts each word-vector model is trained on; the model is a `NextWords`."""
     calls: list[list[str]] = []
 
-    def neighbours(texts: Iterable[str], words: Iterable[str], k: int, *_: Any,
-                   **__: Any) -> Neighbours:
+    def vectors(texts: Iterable[str], *_: Any, **__: Any) -> NextWords:
         calls.append(list(texts))
-        vocab = sorted({w for t in calls[-1] for w in t.lower().split()})
-        at = {w: i for i, w in enumerate(vocab)}
-        return {w: [vocab[(at[w] + j) % len(vocab)] for j in range(1, k + 1)]
-                for w in words if w in at and len(vocab) > k}
+        return NextWords(calls[-1])
 
-    monkeypatch.setattr(augment, "corpus_neighbours", neighbours)
+    monkeypatch.setattr(augment, "corpus_vectors", vectors)
     return calls
 
 

@@ -12,17 +12,18 @@ other. Counts, what was made and any shortfall go to the manifest.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from curate.io import ROW_COLUMN
-from curate.models.vectors import load_word_vectors
+from curate.models.vectors import WordVectors, load_word_vectors
 from curate.ops.augment.methods import BY_NAME, METHODS, Document, parse_documents
 from curate.ops.augment.neighbours import (
     Neighbours,
-    corpus_neighbours,
+    corpus_vectors,
     read_synonyms,
     stop_words,
 )
@@ -40,6 +41,8 @@ SHARD = "__shard"
 # Internal summary columns: in the word-vector sample, and the sample key (source and sample rows).
 SAMPLE = "__sample"
 KEY = "__key"
+# Sources read, parsed and edited at a time: the documents the driver holds at once.
+CHUNK = 4096
 EVAL_SPLITS = ["eval", "test", "dev", "validation", "valid"]
 
 
@@ -143,8 +146,10 @@ class Augment(GlobalOperator):
         """Augmented rows for every class below its target, each with its source's shard.
 
         The summaries are scanned lazily, each query loading only the columns and rows it
-        needs: per-class counts (no text), the sources, the word-vector sample's texts and, per
-        wave of new texts, the original hashes equal to theirs."""
+        needs: per-class counts and the sources' keys (no text), the word-vector sample's
+        texts, and, `CHUNK` sources at a time, their rows and the original hashes equal to
+        the new texts'. Only the sources a class needs are read and parsed, so the driver
+        holds the rows it makes, not the classes' documents."""
         p = self.params
         empty = pl.DataFrame(schema={SHARD: pl.Int64})
         if not context.summaries:
@@ -155,19 +160,17 @@ class Augment(GlobalOperator):
         counts = dict(seen.filter(pl.col("__training")).group_by("__class").len()
                       .collect().iter_rows())
         need = {c: max(0, int(t) - counts.get(c, 0)) for c, t in p.targets.items()}
-        # Full rows, but only of the classes still short of their target: every one may be
-        # edited. They grow with those classes (bounded by the targets in practice), not with
-        # the rest of the corpus.
-        sources = (seen.filter(pl.col("__source") & pl.col("__class").is_in(
+        # The sources of the classes short of their target in key order, each with its
+        # place in its class (which method it starts with).
+        index = (seen.filter(pl.col("__source") & pl.col("__class").is_in(
             [c for c, n in need.items() if n > 0]))
-            .drop(SAMPLE, KEY)
-            .with_columns(pl.col(self.context.id_column).hash(self.context.seed).alias(KEY))
-            .sort(KEY, SHARD, ROW_COLUMN).collect())
-        text = self.context.text_column
-        docs = parse_documents(sources[text].to_list())
-        neighbours = self._neighbours(seen, docs, context.work_dir) \
-            if p.uses_neighbours() and docs else {}
-        made = self._generate(sources, docs, need, neighbours, seen.select("__h1", "__h2"))
+            .select(KEY, SHARD, ROW_COLUMN, "__class")
+            .sort(KEY, SHARD, ROW_COLUMN).collect()
+            .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("__class")
+                          .alias("__order")))
+        lookup = NeighbourLookup(self._neighbour_finder(seen, context.work_dir)
+                                 if p.uses_neighbours() else None)
+        made = self._generate(seen, index, need, lookup)
         per_class = dict(made.group_by("__class").len().iter_rows()) if made.height else {}
         context.outcomes.update({
             "column": p.column,
@@ -179,11 +182,11 @@ class Augment(GlobalOperator):
                           if n > per_class.get(c, 0)},
             "methods": dict(sorted(made.group_by(AUG_METHOD).len().iter_rows()))
             if made.height else {},
-            "neighbour_words": len(neighbours),
+            "neighbour_words": len(lookup.table),
         })
         if made.height == 0:  # every class at its target, or no edit applied: nothing to add
             return empty
-        public = [c for c in sources.columns if not c.startswith("__")]
+        public = [c for c in seen.collect_schema() if not c.startswith("__")]
         lineage = [c for c in (ORIGIN, AUG_OF, AUG_METHOD) if c not in public]
         return made.select(SHARD, *public, *lineage)
 
@@ -196,18 +199,25 @@ class Augment(GlobalOperator):
             return marked
         return self.with_added(marked, state.filter(pl.col(SHARD) == shard))
 
-    def _neighbours(self, seen: pl.LazyFrame, docs: list[Document], work: Path) -> Neighbours:
+    def _neighbour_finder(self, seen: pl.LazyFrame,
+                          work: Path) -> Callable[[set[str]], Neighbours]:
+        """Where near neighbours come from: the synonym file, the saved vectors, or vectors
+        trained on the corpus sample (on first use, so a fit with no source trains none)."""
         p = self.params
         base = Path(self.context.config_dir)
         if p.synonyms is not None:
-            return read_synonyms(base / p.synonyms)
-        words = {w.lower() for d in docs for s in d.sentences for w in s.words}
-        if p.vectors is not None:
-            return load_word_vectors(base / p.vectors).neighbours(words, p.neighbours,
-                                                                  p.min_similarity)
-        return corpus_neighbours(self._vector_texts(seen), words, p.neighbours,
-                                 p.min_similarity, None, self.context.seed,
-                                 work / "vectors.bin")
+            table = read_synonyms(base / p.synonyms)
+            return lambda words: {w: table[w] for w in words if w in table}
+        trained: list[WordVectors] = []
+
+        def find(words: set[str]) -> Neighbours:
+            if not trained:
+                trained.append(load_word_vectors(base / p.vectors) if p.vectors is not None
+                               else corpus_vectors(self._vector_texts(seen), None,
+                                                   self.context.seed, work / "vectors.bin"))
+            return trained[0].neighbours(words, p.neighbours, p.min_similarity)
+
+        return find
 
     def _vector_texts(self, seen: pl.LazyFrame) -> list[str]:
         """The word-vector model's training texts: the `vector_docs` sampled rows with the
@@ -229,65 +239,108 @@ class Augment(GlobalOperator):
         return sampled.select(SHARD, ROW_COLUMN, text).sort(SHARD, ROW_COLUMN).collect()[text] \
             .to_list()
 
-    def _generate(self, sources: pl.DataFrame, docs: list[Document], need: dict[str, int],
-                  neighbours: Neighbours, originals: pl.LazyFrame) -> pl.DataFrame:
+    def _generate(self, seen: pl.LazyFrame, index: pl.DataFrame, need: dict[str, int],
+                  lookup: NeighbourLookup) -> pl.DataFrame:
         """Waves of one new text per source (methods in turn, the next one when a method
         does not apply) until each class has what it needs or every source made
-        max_per_source rows; texts equal to an original or an earlier one are dropped.
+        max_per_source rows. Each wave visits the sources in key order, `CHUNK` at a time,
+        only those of classes still short; a new text equal to an original or to one kept
+        before is dropped, and a class takes its new texts in order until it has enough.
 
-        `originals` (every observed row's text hashes) is scanned once per wave for the
-        hashes equal to the wave's, so the corpus's hashes are never all held."""
+        Per chunk, the summaries are scanned for the chunk's rows and for the original
+        hashes equal to its new texts', so neither the corpus's texts nor its hashes are
+        ever all held."""
         p, id_col, text = self.params, self.context.id_column, self.context.text_column
         stop = stop_words()
-        classes = sources["__class"].to_list()
-        ids = sources[id_col].to_list()
-        position = {c: 0 for c in need}
-        order = []
-        for c in classes:
-            order.append(position[c])
-            position[c] += 1
+        originals = seen.select("__h1", "__h2")
         made: list[pl.DataFrame] = []
-        earlier = pl.DataFrame(schema=originals.collect_schema())
+        kept = pl.DataFrame(schema=originals.collect_schema())
         have = dict.fromkeys(need, 0)
         for wave in range(1, p.max_per_source + 1):
-            rows: list[tuple[int, str, str]] = []
-            for i, (doc, cls) in enumerate(zip(docs, classes, strict=True)):
-                if have[cls] >= need[cls]:
+            wrote = False
+            for start in range(0, index.height, CHUNK):
+                short = [c for c in need if have[c] < need[c]]
+                chunk = index.slice(start, CHUNK).filter(pl.col("__class").is_in(short))
+                if chunk.height == 0:
                     continue
-                rng = random.Random(f"{self.context.seed}:{ids[i]}:{wave}")
-                for step in range(len(p.methods)):
-                    method = p.methods[(order[i] + wave - 1 + step) % len(p.methods)]
-                    new = BY_NAME[method](doc, rng, p.alpha, neighbours, stop)
-                    if new is not None and new != doc.text:
-                        rows.append((i, new, method))
-                        break
-            if not rows:
-                break
-            wave_rows = pl.DataFrame(
-                {"__i": [r[0] for r in rows], text: [r[1] for r in rows],
-                 AUG_METHOD: [r[2] for r in rows]},
-                schema={"__i": pl.Int64, text: pl.String, AUG_METHOD: pl.String})
-            hashed = ExactDedup(ExactDedupParams(), self.context).prepare(wave_rows)
-            clashes = originals.filter(pl.col("__h1").is_in(hashed["__h1"].implode())).collect()
-            taken = pl.concat([earlier, clashes])
-            fresh = hashed.join(taken, on=["__h1", "__h2"], how="anti", maintain_order="left")
-            fresh = fresh.filter(pl.struct("__h1", "__h2").is_first_distinct())
-            fresh = fresh.with_columns(pl.col("__i").replace_strict(
-                dict(enumerate(classes)), return_dtype=pl.String).alias("__class"))
-            fresh = fresh.filter(pl.int_range(pl.len()).over("__class") < pl.col("__class")
-                                 .replace_strict({c: need[c] - have[c] for c in need},
-                                                 return_dtype=pl.Int64))
-            for c, n in fresh.group_by("__class").len().iter_rows():
-                have[c] += n
-            earlier = pl.concat([earlier, fresh.select("__h1", "__h2")])
-            rows_of = sources.drop(text).with_row_index("__i").with_columns(
-                pl.col("__i").cast(pl.Int64))
-            made.append(fresh.select("__i", text, AUG_METHOD).join(rows_of, on="__i").with_columns(
-                (pl.col(id_col).cast(pl.String) + f"~a{wave}").alias(id_col),
-                pl.col(id_col).cast(pl.String).alias(AUG_OF), pl.lit(AUGMENT).alias(ORIGIN)))
-            if all(have[c] >= need[c] for c in need):
+                sources = self._source_rows(seen, chunk)
+                docs = parse_documents(sources[text].to_list())
+                lookup.add(docs)
+                rows: list[tuple[int, str, str]] = []
+                for i, (doc, source, order) in enumerate(zip(
+                        docs, sources[id_col].to_list(), sources["__order"], strict=True)):
+                    rng = random.Random(f"{self.context.seed}:{source}:{wave}")
+                    for step in range(len(p.methods)):
+                        method = p.methods[(order + wave - 1 + step) % len(p.methods)]
+                        new = BY_NAME[method](doc, rng, p.alpha, lookup.table, stop)
+                        if new is not None and new != doc.text:
+                            rows.append((i, new, method))
+                            break
+                if not rows:
+                    continue
+                wrote = True
+                fresh = self._fresh(rows, sources["__class"], originals, kept, need, have)
+                for c, n in fresh.group_by("__class").len().iter_rows():
+                    have[c] += n
+                kept = pl.concat([kept, fresh.select("__h1", "__h2")])
+                made.append(fresh.select("__i", text, AUG_METHOD).join(
+                    sources.drop(text, "__class").with_row_index("__i").with_columns(
+                        pl.col("__i").cast(pl.Int64)), on="__i", maintain_order="left")
+                    .with_columns(
+                        (pl.col(id_col).cast(pl.String) + f"~a{wave}").alias(id_col),
+                        pl.col(id_col).cast(pl.String).alias(AUG_OF),
+                        pl.lit(AUGMENT).alias(ORIGIN), pl.lit(wave).alias("__wave"),
+                        fresh["__class"]))
+            if not wrote or all(have[c] >= need[c] for c in need):
                 break
         if not made:
             return pl.DataFrame(schema={SHARD: pl.Int64, "__class": pl.String,
                                         AUG_METHOD: pl.String})
-        return pl.concat(made, how="diagonal_relaxed").sort(SHARD, ROW_COLUMN, AUG_OF)
+        return pl.concat(made, how="diagonal_relaxed").sort(SHARD, ROW_COLUMN, "__wave")
+
+    def _source_rows(self, seen: pl.LazyFrame, chunk: pl.DataFrame) -> pl.DataFrame:
+        """The summary rows of `chunk`'s sources, in the chunk's order, with their place in
+        their class (a key predicate the Parquet scans apply, then the exact shard and row)."""
+        rows = (seen.filter(pl.col("__source") & pl.col(KEY).is_in(chunk[KEY].implode()))
+                .drop(SAMPLE, KEY, "__class").collect())
+        return chunk.select(SHARD, ROW_COLUMN, "__class", "__order").join(
+            rows, on=[SHARD, ROW_COLUMN], how="inner", maintain_order="left")
+
+    def _fresh(self, rows: list[tuple[int, str, str]], classes: pl.Series,
+               originals: pl.LazyFrame, kept: pl.DataFrame, need: dict[str, int],
+               have: dict[str, int]) -> pl.DataFrame:
+        """The new texts (source position, text, method) equal to no original, no text kept
+        before and no earlier one of theirs, the first each class still needs, with their
+        class and hashes."""
+        text = self.context.text_column
+        new = pl.DataFrame(
+            {"__i": [r[0] for r in rows], text: [r[1] for r in rows],
+             AUG_METHOD: [r[2] for r in rows]},
+            schema={"__i": pl.Int64, text: pl.String, AUG_METHOD: pl.String})
+        hashed = ExactDedup(ExactDedupParams(), self.context).prepare(new)
+        clashes = originals.filter(pl.col("__h1").is_in(hashed["__h1"].implode())).collect()
+        fresh = hashed.join(pl.concat([kept, clashes]), on=["__h1", "__h2"], how="anti",
+                            maintain_order="left")
+        fresh = fresh.filter(pl.struct("__h1", "__h2").is_first_distinct()).with_columns(
+            classes.gather(fresh["__i"]).alias("__class"))
+        return fresh.filter(pl.int_range(pl.len()).over("__class") < pl.col("__class")
+                            .replace_strict({c: need[c] - have[c] for c in need},
+                                            return_dtype=pl.Int64))
+
+
+class NeighbourLookup:
+    """Near neighbours of the words of the documents seen so far, found once per word."""
+
+    def __init__(self, find: Callable[[set[str]], Neighbours] | None) -> None:
+        self.find = find
+        self.table: Neighbours = {}
+        self._asked: set[str] = set()
+
+    def add(self, docs: list[Document]) -> None:
+        """Look up the words of `docs` not looked up before."""
+        if self.find is None:
+            return
+        words = {w.lower() for d in docs for s in d.sentences for w in s.words} - self._asked
+        if words:
+            self.table.update(self.find(words))
+            self._asked |= words

@@ -11,7 +11,7 @@ import polars as pl
 
 from curate.errors import CurateError
 from curate.models.cooccurrence import CooccurrenceOptions, train_cooccurrence_vectors
-from curate.models.vectors import VectorOptions
+from curate.models.vectors import VectorOptions, WordVectors
 from curate.text import WORD_PATTERN, has_han, segment_zh, stopwords
 
 Neighbours = dict[str, list[str]]
@@ -49,19 +49,26 @@ def token_lines(texts: Sequence[str]) -> list[str]:
     return lines
 
 
-def corpus_neighbours(texts: Sequence[str], words: Iterable[str], k: int,
-                      min_similarity: float,
-                      options: CooccurrenceOptions | VectorOptions | None = None, seed: int = 0,
-                      save_to: Path | None = None) -> Neighbours:
-    """Neighbours of `words` in PPMI-SVD word vectors of `texts` (kept at `save_to`, a file
-    `vectors = ...` can name). Skipgram `VectorOptions` are still taken: their window and
-    min_count carry over, the rest (dimension, epochs, threads) is the skipgram's own."""
+def corpus_vectors(texts: Sequence[str],
+                   options: CooccurrenceOptions | VectorOptions | None = None, seed: int = 0,
+                   save_to: Path | None = None) -> WordVectors:
+    """PPMI-SVD word vectors of `texts` (kept at `save_to`, a file `vectors = ...` can name).
+    Skipgram `VectorOptions` are still taken: their window and min_count carry over, the rest
+    (dimension, epochs, threads) is the skipgram's own."""
     if isinstance(options, VectorOptions):
         options = CooccurrenceOptions(window=options.window, min_count=options.min_count)
     vectors = train_cooccurrence_vectors(token_lines(texts), options, seed)
     if save_to is not None:
         vectors.save(save_to)
-    return vectors.neighbours(words, k, min_similarity)
+    return vectors
+
+
+def corpus_neighbours(texts: Sequence[str], words: Iterable[str], k: int,
+                      min_similarity: float,
+                      options: CooccurrenceOptions | VectorOptions | None = None, seed: int = 0,
+                      save_to: Path | None = None) -> Neighbours:
+    """Neighbours of `words` in the `corpus_vectors` of `texts`."""
+    return corpus_vectors(texts, options, seed, save_to).neighbours(words, k, min_similarity)
 
 
 def stop_words() -> frozenset[str]:

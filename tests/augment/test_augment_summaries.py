@@ -161,3 +161,28 @@ def test_an_empty_corpus_adds_no_rows(targets, tmp_path) -> None:
                                  ROW_COLUMN: pl.Int64})
     _, state, _ = observe_and_fit(op, empty, 1, tmp_path / "run")
     assert op.transform(empty, state, 0).height == 0
+
+
+def test_only_the_sources_a_class_needs_are_parsed(rows, monkeypatch, tmp_path) -> None:
+    """A class needing a few rows reads and parses its sources a chunk at a time, in key
+    order, and stops once it has them; the rows made are those a single chunk gives."""
+    parsed: list[int] = []
+    parse = augment.parse_documents
+
+    def counting(texts: list[str]) -> list:
+        parsed.append(len(texts))
+        return parse(texts)
+
+    monkeypatch.setattr(augment, "parse_documents", counting)
+    training = rows.filter((pl.col("split") != "eval") & (pl.col("label") == "tech")).height
+    targets = {"tech": training + 3}
+    _, whole, _ = observe_and_fit(operator(targets, methods=["swap"]), rows, 2,
+                                  tmp_path / "whole")
+    assert parsed == [training]  # one chunk: every source, as before
+    parsed.clear()
+    monkeypatch.setattr(augment, "CHUNK", 2)
+    _, chunked, outcomes = observe_and_fit(operator(targets, methods=["swap"]), rows, 2,
+                                           tmp_path / "chunked")
+    assert outcomes["augmented"] == {"tech": 3}
+    assert parsed == [2, 2]  # 3 rows needed: two chunks of two sources, then done
+    assert chunked.equals(whole)

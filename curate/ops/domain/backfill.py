@@ -23,7 +23,7 @@ from curate.models import load_classifier
 from curate.models.store import save_atomically
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.ops.domain.classify import domain_model
-from curate.ops.domain.recall_dedup import HASHES, NEAR, drop_duplicates
+from curate.ops.domain.recall_dedup import HASHES, NEAR, drop_duplicates, row_keys
 from curate.ops.domain.reserve import (
     Upstream,
     key_reference_shard,
@@ -152,7 +152,8 @@ class DomainBackfill(GlobalOperator):
                         ~pl.col("__key").is_in(taken["__key"].implode()))
                 .sort(["__score", "__id", "__key"], descending=[True, False, False])
             )
-            candidates, dropped = drop_duplicates(candidates, taken, seen, upstream.dedup.near)
+            candidates, dropped = drop_duplicates(candidates, taken, frames, seen,
+                                                  upstream.dedup.near)
             available = dict(candidates.group_by("__pred").len().iter_rows())
             added, wanted = rows_to_add({**counts, **current}, p.targets, available)
             share = {d: math.ceil(n / (p.rounds - number + 1)) for d, n in added.items()}
@@ -281,19 +282,19 @@ class DomainBackfill(GlobalOperator):
 
 
 def _candidate_keys(frames: list[Path], id_column: str) -> pl.DataFrame:
-    """Every prepared reserve document: file, position, a global key, id and dedup keys."""
+    """Every prepared reserve document: file, position, key (`row_keys`), id and dedup keys
+    (LSH bands, not shingle sets: those are read back only for the pairs that need them)."""
     parts = []
     for number, frame in enumerate(frames):
-        near = [c for c in NEAR if c in pl.read_parquet_schema(frame)]
+        bands = ["__bands"] if "__bands" in pl.read_parquet_schema(frame) else []
         parts.append(pl.scan_parquet(frame).select(
             pl.lit(number, dtype=pl.Int64).alias("__file"),
             pl.int_range(pl.len(), dtype=pl.Int64).alias("__i"),
-            pl.col(id_column).cast(pl.String).alias("__id"), *HASHES, *near))
+            pl.col(id_column).cast(pl.String).alias("__id"), *HASHES, *bands, row_keys(number)))
     if not parts:
         return pl.DataFrame(schema={"__file": pl.Int64, "__i": pl.Int64, "__id": pl.String,
                                     "__h1": pl.UInt64, "__h2": pl.UInt64, "__key": pl.Int64})
-    keys = pl.concat(parts, how="diagonal_relaxed").collect()
-    return keys.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("__key"))
+    return pl.concat(parts, how="diagonal_relaxed").collect()
 
 
 def _scores(context: FitContext, frames: list[Path], model: Path, max_chars: int,

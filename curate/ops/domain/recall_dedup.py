@@ -46,29 +46,64 @@ class DedupKeys:
                 .join(signed, on="__node", how="left", maintain_order="left").drop("__node"))
 
 
-def _similar_pairs(left: pl.DataFrame, right: pl.LazyFrame, threshold: float) -> pl.DataFrame:
-    """(left `__key`, right `__key`) pairs sharing an LSH band whose shingle sets reach the
-    Jaccard threshold."""
-    bands = left.select("__key", "__bands").explode("__bands").drop_nulls()
-    matched = (right.select(pl.col("__key").alias("__other"), "__bands").explode("__bands")
-               .join(bands.lazy(), on="__bands").select("__key", "__other").unique().collect())
+def row_keys(number: int) -> pl.Expr:
+    """`__key` of the rows of the `number`th file of a list: the file's number and the row's
+    place in it, so the documents a key names can be read back one file at a time."""
+    return (pl.lit(number, dtype=pl.Int64) * FILE_STRIDE
+            + pl.int_range(pl.len(), dtype=pl.Int64)).alias("__key")
+
+
+FILE_STRIDE = 1 << 32
+
+
+def shingle_sets(files: list[Path], keys: pl.Series) -> pl.DataFrame:
+    """`__key` and `__shingles` of the documents `keys` (`row_keys`) name, read one file at a
+    time so no more than one file's sets are ever held beside the ones asked for."""
+    wanted = keys.unique()
+    parts = [pl.DataFrame(schema={"__key": pl.Int64, "__shingles": pl.List(pl.UInt64)})]
+    for number, file in enumerate(files):
+        mine = wanted.filter(wanted // FILE_STRIDE == number)
+        if mine.len():
+            parts.append(pl.scan_parquet(file).select(row_keys(number), "__shingles")
+                         .filter(pl.col("__key").is_in(mine.implode())).collect())
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _bands(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """One (`__key`, band key) row per LSH band of each document that has them."""
+    return frame.select("__key", "__bands").explode("__bands").drop_nulls()
+
+
+def _band_matches(left: pl.DataFrame, right: pl.LazyFrame) -> pl.DataFrame:
+    """(left `__key`, right `__key` as `__other`) pairs sharing an LSH band (`left` is
+    `_bands` rows)."""
+    return (_bands(right).rename({"__key": "__other"}).join(left.lazy(), on="__bands")
+            .select("__key", "__other").unique().collect())
+
+
+def _similar(matched: pl.DataFrame, left: list[Path], right: list[Path],
+             threshold: float) -> pl.DataFrame:
+    """The `matched` pairs whose shingle sets (read from the `left` and `right` files) reach
+    the Jaccard threshold."""
     if matched.height == 0:
         return pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64})
-    sets_left = left.select("__key", pl.col("__shingles").alias("__a"))
-    sets_right = right.select(pl.col("__key").alias("__other"), pl.col("__shingles").alias("__b"))
-    joined = (matched.join(sets_left, on="__key")
-              .join(sets_right.join(matched.lazy().select("__other").unique(), on="__other")
-                    .collect(), on="__other"))
+    sets_left = shingle_sets(left, matched["__key"]).rename({"__shingles": "__a"})
+    sets_right = shingle_sets(right, matched["__other"]).rename(
+        {"__key": "__other", "__shingles": "__b"})
+    joined = matched.join(sets_left, on="__key").join(sets_right, on="__other")
     common = pl.col("__a").list.set_intersection("__b").list.len()
     union = pl.col("__a").list.n_unique() + pl.col("__b").list.n_unique() - common
     return joined.filter(common >= threshold * union).select("__key", "__other")
 
 
-def drop_duplicates(candidates: pl.DataFrame, kept: pl.DataFrame, corpus: list[Path],
-                    near: MinHashDedupParams | None) -> tuple[pl.DataFrame, dict[str, int]]:
-    """The candidates (in rank order, keyed by `__key`) that duplicate neither a corpus
-    document (the observation files, with `__id` and the dedup keys) nor a document recalled
-    before them (`kept`, already recalled, first), and the number dropped for each reason."""
+def drop_duplicates(candidates: pl.DataFrame, kept: pl.DataFrame, reserve: list[Path],
+                    corpus: list[Path], near: MinHashDedupParams | None,
+                    ) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The candidates (in rank order, keyed by `row_keys` of the `reserve` files, which hold
+    their shingle sets) that duplicate neither a corpus document (the observation files, with
+    `__id` and the dedup keys) nor a document recalled before them (`kept`, already recalled,
+    first), and the number dropped for each reason. Shingle sets are read only for the pairs
+    sharing an LSH band."""
     dropped: dict[str, int] = {}
 
     def drop(frame: pl.DataFrame, mask: pl.Series | pl.Expr, reason: str) -> pl.DataFrame:
@@ -95,18 +130,19 @@ def drop_duplicates(candidates: pl.DataFrame, kept: pl.DataFrame, corpus: list[P
     if near is None or candidates.height == 0:
         return candidates, dropped
 
-    scannable = candidates.filter(pl.col("__bands").is_not_null())
-    corpus_keys = seen.filter(pl.col("__bands").is_not_null()).with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("__key"))
-    near_corpus = _similar_pairs(scannable, corpus_keys, near.threshold)["__key"]
+    bands = _bands(candidates)
+    matched = pl.concat([pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64}),
+                         *(_band_matches(bands, pl.scan_parquet(file).select(
+                             row_keys(number), "__bands")) for number, file in enumerate(corpus))])
+    near_corpus = _similar(matched, reserve, corpus, near.threshold)["__key"]
     candidates = drop(candidates, pl.col("__key").is_in(near_corpus.implode()), NEAR_CURATED)
 
     # Greedy in rank order: a candidate similar to a recalled one (kept before, or accepted
     # earlier in this pass) is dropped.
-    pool = pl.concat([kept.select("__key", *NEAR), candidates.select("__key", *NEAR)],
-                     how="vertical_relaxed").filter(pl.col("__bands").is_not_null())
-    pairs = _similar_pairs(pool, pool.lazy(), near.threshold).filter(
-        pl.col("__key") != pl.col("__other"))
+    pool = pl.concat([kept.select("__key", "__bands"), candidates.select("__key", "__bands")],
+                     how="vertical_relaxed")
+    pairs = _similar(_band_matches(_bands(pool), pool.lazy()), reserve, reserve,
+                     near.threshold).filter(pl.col("__key") != pl.col("__other"))
     partners: dict[int, set[int]] = {}
     for a, b in pairs.iter_rows():
         partners.setdefault(a, set()).add(b)

@@ -74,6 +74,8 @@ class Operator(ABC):
     def with_added(batch: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         """`batch` with `rows` appended and marked in ADDED: `rows` take the batch's columns
         and types (a column they lack is null), so every shard keeps one schema."""
+        if rows.height == 0:  # (a select of literals alone would make one row of nothing)
+            return batch.with_columns(pl.lit(False).alias(ADDED))
         added = rows.select(
             (pl.col(c).cast(t, strict=False) if c in rows.columns else pl.lit(None, t)).alias(c)
             for c, t in batch.schema.items() if c != ADDED

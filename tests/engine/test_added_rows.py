@@ -86,3 +86,14 @@ def test_a_run_failing_in_the_adding_pass_resumes_to_the_same_bytes(corpus: Path
     monkeypatch.setattr(runner, "run_shard_pass", real)
     run_pipeline(config, resume=True)
     assert output_bytes(tmp_path / "resumed") == output_bytes(tmp_path / "whole")
+
+
+def test_adding_no_rows_adds_nothing() -> None:
+    """An empty state adds no row to a shard, even when it shares no column with the batch."""
+    from curate.ops.base import ADDED, GlobalOperator
+
+    batch = pl.DataFrame({"id": ["a", "b"], "text": ["x", "y"]})
+    for rows in (pl.DataFrame(schema={"__shard": pl.Int64}), batch.clear()):
+        out = GlobalOperator.with_added(batch, rows)
+        assert out.drop(ADDED).equals(batch)
+        assert out[ADDED].to_list() == [False, False]

@@ -195,7 +195,7 @@ class Augment(GlobalOperator):
         origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
         marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.String).alias(AUG_OF),
                                     pl.lit(None, pl.String).alias(AUG_METHOD))
-        if SHARD not in state.columns or state.height == 0:  # nothing to add anywhere
+        if SHARD not in state.columns:  # nothing to add anywhere
             return marked
         return self.with_added(marked, state.filter(pl.col(SHARD) == shard))
 

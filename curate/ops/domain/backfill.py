@@ -310,17 +310,19 @@ def _scores(context: FitContext, frames: list[Path], model: Path, max_chars: int
 
 
 def _taken_rows(frames: list[Path], taken: pl.DataFrame) -> pl.DataFrame:
-    """The full prepared rows of the recalled documents, with their recall columns, in
-    recall order (round, domain, rank)."""
+    """The prepared rows of the recalled documents (their columns, not the dedup keys the
+    reserve files also hold), with their recall columns, in recall order (round, domain,
+    rank)."""
     order = taken.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("__order"))
     parts = []
     for number, frame in enumerate(frames):
         mine = order.filter(pl.col("__file") == number).select(
             "__i", "__pred", "__score", "__round", "__order")
         if mine.height:
-            rows = pl.read_parquet(frame).with_row_index("__i").with_columns(
-                pl.col("__i").cast(pl.Int64))
-            parts.append(rows.join(mine, on="__i"))
+            rows = (pl.scan_parquet(frame).select(pl.exclude("^__.*$"))
+                    .with_row_index("__i").with_columns(pl.col("__i").cast(pl.Int64))
+                    .join(mine.lazy(), on="__i").collect())
+            parts.append(rows)
     if not parts:
         return pl.DataFrame()
     return pl.concat(parts, how="diagonal_relaxed").sort("__order")

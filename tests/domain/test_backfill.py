@@ -168,9 +168,14 @@ def test_the_reserve_is_held_to_the_dedup_reference_too(small_sample, domain_mod
     assert dropped["exact_duplicate_of_corpus"] >= 20
 
 
+@pytest.mark.parametrize("pairs_per_batch", [500_000, 3])
 def test_near_duplicates_of_the_corpus_and_of_each_other_are_not_recalled(
-        small_sample, domain_model, tmp_path) -> None:
+        small_sample, domain_model, tmp_path, monkeypatch, pairs_per_batch) -> None:
+    """(Also with the band-sharing pairs checked three at a time.)"""
     from curate.config import parse_config
+    from curate.ops.domain import recall_dedup
+
+    monkeypatch.setattr(recall_dedup, "PAIRS_PER_BATCH", pairs_per_batch)
 
     raw = pl.read_parquet(small_sample / "raw" / "*.parquet")
     reserve = pl.read_parquet(small_sample / "reserve" / "*.parquet")

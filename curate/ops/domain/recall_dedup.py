@@ -54,6 +54,8 @@ def row_keys(number: int) -> pl.Expr:
 
 
 FILE_STRIDE = 1 << 32
+# Band-sharing pairs whose shingle sets are compared at a time.
+PAIRS_PER_BATCH = 500_000
 
 
 def shingle_sets(files: list[Path], keys: pl.Series) -> pl.DataFrame:
@@ -84,16 +86,26 @@ def _band_matches(left: pl.DataFrame, right: pl.LazyFrame) -> pl.DataFrame:
 def _similar(matched: pl.DataFrame, left: list[Path], right: list[Path],
              threshold: float) -> pl.DataFrame:
     """The `matched` pairs whose shingle sets (read from the `left` and `right` files) reach
-    the Jaccard threshold."""
+    the Jaccard threshold. Each document's set is read once; pairs are checked
+    `PAIRS_PER_BATCH` at a time, since band-sharing pairs grow faster than the documents."""
+    found = [pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64})]
     if matched.height == 0:
-        return pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64})
-    sets_left = shingle_sets(left, matched["__key"]).rename({"__shingles": "__a"})
-    sets_right = shingle_sets(right, matched["__other"]).rename(
-        {"__key": "__other", "__shingles": "__b"})
-    joined = matched.join(sets_left, on="__key").join(sets_right, on="__other")
+        return found[0]
+    if left == right:
+        sets_left = sets_right = shingle_sets(left, pl.concat([matched["__key"],
+                                                                matched["__other"]]))
+    else:
+        sets_left = shingle_sets(left, matched["__key"])
+        sets_right = shingle_sets(right, matched["__other"])
+    sets_left = sets_left.rename({"__shingles": "__a"})
+    sets_right = sets_right.rename({"__key": "__other", "__shingles": "__b"})
     common = pl.col("__a").list.set_intersection("__b").list.len()
     union = pl.col("__a").list.n_unique() + pl.col("__b").list.n_unique() - common
-    return joined.filter(common >= threshold * union).select("__key", "__other")
+    for start in range(0, matched.height, PAIRS_PER_BATCH):
+        joined = (matched.slice(start, PAIRS_PER_BATCH).join(sets_left, on="__key")
+                  .join(sets_right, on="__other"))
+        found.append(joined.filter(common >= threshold * union).select("__key", "__other"))
+    return pl.concat(found)
 
 
 def drop_duplicates(candidates: pl.DataFrame, kept: pl.DataFrame, reserve: list[Path],

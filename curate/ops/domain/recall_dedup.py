@@ -46,16 +46,21 @@ class DedupKeys:
                 .join(signed, on="__node", how="left", maintain_order="left").drop("__node"))
 
 
+FILE_STRIDE = 1 << 32
+# Band-sharing pairs whose shingle sets are compared at a time.
+PAIRS_PER_BATCH = 500_000
+
+
+def _no_pairs() -> pl.DataFrame:
+    """An empty list of (`__key`, `__other`) pairs."""
+    return pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64})
+
+
 def row_keys(number: int) -> pl.Expr:
     """`__key` of the rows of the `number`th file of a list: the file's number and the row's
     place in it, so the documents a key names can be read back one file at a time."""
     return (pl.lit(number, dtype=pl.Int64) * FILE_STRIDE
             + pl.int_range(pl.len(), dtype=pl.Int64)).alias("__key")
-
-
-FILE_STRIDE = 1 << 32
-# Band-sharing pairs whose shingle sets are compared at a time.
-PAIRS_PER_BATCH = 500_000
 
 
 def shingle_sets(files: list[Path], keys: pl.Series) -> pl.DataFrame:
@@ -88,7 +93,7 @@ def _similar(matched: pl.DataFrame, left: list[Path], right: list[Path],
     """The `matched` pairs whose shingle sets (read from the `left` and `right` files) reach
     the Jaccard threshold. Each document's set is read once; pairs are checked
     `PAIRS_PER_BATCH` at a time, since band-sharing pairs grow faster than the documents."""
-    found = [pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64})]
+    found = [_no_pairs()]
     if matched.height == 0:
         return found[0]
     if left == right:
@@ -143,7 +148,7 @@ def drop_duplicates(candidates: pl.DataFrame, kept: pl.DataFrame, reserve: list[
         return candidates, dropped
 
     bands = _bands(candidates)
-    matched = pl.concat([pl.DataFrame(schema={"__key": pl.Int64, "__other": pl.Int64}),
+    matched = pl.concat([_no_pairs(),
                          *(_band_matches(bands, pl.scan_parquet(file).select(
                              row_keys(number), "__bands")) for number, file in enumerate(corpus))])
     near_corpus = _similar(matched, reserve, corpus, near.threshold)["__key"]

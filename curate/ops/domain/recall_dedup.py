@@ -88,6 +88,34 @@ def _band_matches(left: pl.DataFrame, right: pl.LazyFrame) -> pl.DataFrame:
             .select("__key", "__other").unique().collect())
 
 
+def _pool_matches(pool: pl.DataFrame) -> pl.DataFrame:
+    """Each pair of distinct `pool` documents sharing an LSH band, once (`__key` <
+    `__other`). Only the bands held by more than one document are joined."""
+    shared = _bands(pool.lazy()).filter(pl.len().over("__bands") > 1)
+    return (shared.join(shared.rename({"__key": "__other"}), on="__bands")
+            .filter(pl.col("__key") < pl.col("__other"))
+            .select("__key", "__other").unique().collect())
+
+
+def _greedy_drops(pairs: pl.DataFrame, ranked: pl.Series, first: int) -> list[int]:
+    """The places in `ranked` (keys in rank order) of the documents a greedy pass drops: in
+    rank order, a document from place `first` on is dropped when it is similar (`pairs`, in
+    either order) to an earlier document that was not dropped; the first `first` never are."""
+    rank = pl.DataFrame({"__key": ranked,
+                         "__rank": pl.int_range(len(ranked), dtype=pl.Int64, eager=True)})
+    later = (pairs.join(rank, on="__key")
+             .join(rank.rename({"__key": "__other", "__rank": "__other_rank"}), on="__other")
+             .select(pl.max_horizontal("__rank", "__other_rank").alias("__later"),
+                     pl.min_horizontal("__rank", "__other_rank").alias("__earlier"))
+             .filter(pl.col("__later") >= first)
+             .group_by("__later").agg("__earlier").sort("__later"))
+    dropped: set[int] = set()
+    for place, earlier in later.iter_rows():
+        if any(e not in dropped for e in earlier):
+            dropped.add(place)
+    return sorted(dropped)
+
+
 def _similar(matched: pl.DataFrame, left: list[Path], right: list[Path],
              threshold: float) -> pl.DataFrame:
     """The `matched` pairs whose shingle sets (read from the `left` and `right` files) reach
@@ -158,18 +186,9 @@ def drop_duplicates(candidates: pl.DataFrame, kept: pl.DataFrame, reserve: list[
     # earlier in this pass) is dropped.
     pool = pl.concat([kept.select("__key", "__bands"), candidates.select("__key", "__bands")],
                      how="vertical_relaxed")
-    pairs = _similar(_band_matches(_bands(pool), pool.lazy()), reserve, reserve,
-                     near.threshold).filter(pl.col("__key") != pl.col("__other"))
-    partners: dict[int, set[int]] = {}
-    for a, b in pairs.iter_rows():
-        partners.setdefault(a, set()).add(b)
-    accepted = set(kept["__key"].to_list())
-    rank = {k: i for i, k in enumerate(kept["__key"].to_list() + candidates["__key"].to_list())}
-    rejected: set[int] = set()
-    for key in candidates["__key"].to_list():
-        if any(rank[o] < rank[key] and o in accepted for o in partners.get(key, ())):
-            rejected.add(key)
-        else:
-            accepted.add(key)
-    candidates = drop(candidates, pl.col("__key").is_in(list(rejected)), NEAR_RECALLED)
+    pairs = _similar(_pool_matches(pool), reserve, reserve, near.threshold)
+    places = _greedy_drops(pairs, pool["__key"], kept.height)
+    in_pool = pl.int_range(pl.len(), dtype=pl.Int64) + kept.height
+    candidates = drop(candidates, in_pool.is_in(pl.Series(places, dtype=pl.Int64).implode()),
+                      NEAR_RECALLED)
     return candidates, dropped

@@ -25,9 +25,10 @@ from curate.engine.preflight import (
 )
 from curate.engine.task import ShardResult, ShardTask, run_shard_pass
 from curate.errors import ConfigError, CurateError
-from curate.io import discover_shards, write_shard
+from curate.io import discover_shards
 from curate.io.shards import shard_size
 from curate.ops.base import FitContext
+from curate.ops.state import write_state
 
 log = logging.getLogger(__name__)
 
@@ -210,8 +211,8 @@ def _fit(plan_pass: Pass, config: PipelineConfig, layout: RunLayout, manifest: M
         map=executor,  # type: ignore[arg-type]
     )
     context.work_dir.mkdir(parents=True, exist_ok=True)
-    state = stage.operator(config).fit(context)
-    write_shard(state, layout.state(stage.name))
+    operator = stage.operator(config)
+    write_state(operator.fit(context), layout.state(stage.name), operator.state_per_shard)
     if context.outcomes:
         manifest.record_outcomes(stage.name, context.outcomes)
     manifest.record_fit(stage.name, time.perf_counter() - t0)

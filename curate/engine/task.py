@@ -17,6 +17,7 @@ from curate.io import ROW_COLUMN, write_chunked, write_shard
 from curate.io.shards import Shard
 from curate.ops import REGISTRY
 from curate.ops.base import ADDED, REASON
+from curate.ops.state import read_state
 
 # Rows a stage adds are numbered after every input row of the shard: stage index × 2**32 + k.
 ADDED_ROW_BASE = 1 << 32
@@ -164,7 +165,8 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
         op = stage.operator(config)
         rows_in = batch.height
         if stage is plan_pass.opens_with:
-            state = pl.read_parquet(layout.state(stage.name))
+            state = read_state(layout.state(stage.name),
+                               task.shard if op.state_per_shard else None)
             batch = op.transform(batch, state, task.shard)
         else:
             batch = op.transform(batch)

@@ -2,6 +2,7 @@
 
 from curate.io.shards import (
     ROW_COLUMN,
+    SHARD_COLUMN,
     check_shard,
     corpus_path,
     discover_shards,
@@ -13,6 +14,7 @@ from curate.io.shards import (
 
 __all__ = [
     "ROW_COLUMN",
+    "SHARD_COLUMN",
     "check_shard",
     "corpus_path",
     "discover_shards",

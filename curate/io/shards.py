@@ -26,6 +26,8 @@ SUPPORTED_SUFFIXES = PARQUET_SUFFIXES + JSONL_SUFFIXES
 
 # Internal column holding each row's position inside its input shard.
 ROW_COLUMN = "__row"
+# Internal column naming the shard a summary or state row belongs to.
+SHARD_COLUMN = "__shard"
 
 # A shard: a local file, or the URI of a file on a pyarrow filesystem (see curate.io.fs).
 Shard = Path | str
@@ -350,11 +352,17 @@ def _mixed_as_json_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
              and not isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
-def write_shard(df: pl.DataFrame, path: Path) -> None:
-    """Write `df` to `path` as zstd Parquet, atomically (temporary name, then rename)."""
+def write_shard(df: pl.DataFrame, path: Path, row_group_size: int | None = None) -> None:
+    """Write `df` to `path` as zstd Parquet, atomically (temporary name, then rename). With
+    `row_group_size`, in row groups of that many rows with statistics, so a filtered scan
+    reads only the row groups that can hold matching rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    df.write_parquet(tmp, compression="zstd", statistics=False)
+    if row_group_size is None:
+        df.write_parquet(tmp, compression="zstd", statistics=False)
+    else:
+        df.write_parquet(tmp, compression="zstd", statistics=True,
+                         row_group_size=row_group_size)
     os.replace(tmp, path)
 
 

@@ -130,6 +130,10 @@ class GlobalOperator(Operator):
     # rows, so `transform` can judge documents the stage never observed (domain_backfill
     # applies such stages to its reserve pool).
     judges_unseen_documents: ClassVar[bool] = False
+    # True when each row of the fitted state names (in SHARD_COLUMN) the one shard whose
+    # `transform` uses it: the engine then hands each shard's `transform` only its own rows
+    # (see curate.ops.state), so no shard task reads the whole state.
+    state_per_shard: ClassVar[bool] = False
 
     def prepare(self, batch: pl.DataFrame) -> pl.DataFrame:
         """Add internal (`__`-prefixed) columns that both `observe` and `transform` need, so
@@ -147,8 +151,9 @@ class GlobalOperator(Operator):
 
     @abstractmethod
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
-        """Apply the state to one shard: annotate and/or mark rows in REASON, and/or append
-        new rows marked true in ADDED (their ROW_COLUMN is set by the engine)."""
+        """Apply the state (for a per-shard state, the shard's rows of it) to one shard:
+        annotate and/or mark rows in REASON, and/or append new rows marked true in ADDED
+        (their ROW_COLUMN is set by the engine)."""
 
 
 REGISTRY: dict[str, type[Operator]] = {}

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.io import ROW_COLUMN, corpus_path, discover_shards, read_shard, write_shard
+from curate.io import (
+    ROW_COLUMN,
+    SHARD_COLUMN,
+    corpus_path,
+    discover_shards,
+    read_shard,
+    write_shard,
+)
 from curate.ops.base import FitContext, GlobalOperator, StageContext, register
 from curate.params import param
-
-SHARD = "__shard"
 
 
 @dataclass
@@ -52,7 +57,7 @@ class ExactDedup(GlobalOperator):
         if "__h1" not in batch.columns:
             batch = self.prepare(batch)
         return batch.select(
-            "__h1", "__h2", pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN,
+            "__h1", "__h2", pl.lit(shard, dtype=pl.Int64).alias(SHARD_COLUMN), ROW_COLUMN,
             pl.col(self.context.id_column).alias("__id"),
         )
 
@@ -61,17 +66,18 @@ class ExactDedup(GlobalOperator):
         seen more than once."""
         summaries = context.summaries + self._reference_summaries(context)
         if not summaries:
-            return pl.DataFrame(schema={"__h1": pl.UInt64, "__h2": pl.UInt64, SHARD: pl.Int64,
-                                        ROW_COLUMN: pl.Int64, "__id": pl.String})
+            return pl.DataFrame(schema={"__h1": pl.UInt64, "__h2": pl.UInt64,
+                                        SHARD_COLUMN: pl.Int64, ROW_COLUMN: pl.Int64,
+                                        "__id": pl.String})
         return (
             pl.scan_parquet(summaries)
-            .sort(SHARD, ROW_COLUMN)
+            .sort(SHARD_COLUMN, ROW_COLUMN)
             .group_by("__h1", "__h2", maintain_order=True)
-            .agg(pl.len().alias("__n"), pl.col(SHARD, ROW_COLUMN, "__id").first(),
-                 (pl.col(SHARD) >= 0).any().alias("__in_corpus"))
+            .agg(pl.len().alias("__n"), pl.col(SHARD_COLUMN, ROW_COLUMN, "__id").first(),
+                 (pl.col(SHARD_COLUMN) >= 0).any().alias("__in_corpus"))
             .filter((pl.col("__n") > 1) & pl.col("__in_corpus"))
             .drop("__n", "__in_corpus")
-            .sort(SHARD, ROW_COLUMN)
+            .sort(SHARD_COLUMN, ROW_COLUMN)
             .collect()
         )
 
@@ -90,7 +96,8 @@ class ExactDedup(GlobalOperator):
         """Reject every row whose hash has a survivor other than itself."""
         hashed = batch if "__h1" in batch.columns else self.prepare(batch)
         # Internal names, so an input column named like the output (`dup_of`) cannot collide.
-        survivors = state.rename({SHARD: "__s_shard", ROW_COLUMN: "__s_row", "__id": "__dup_of"})
+        survivors = state.rename({SHARD_COLUMN: "__s_shard", ROW_COLUMN: "__s_row",
+                                  "__id": "__dup_of"})
         joined = hashed.join(survivors, on=["__h1", "__h2"], how="left", maintain_order="left")
         is_copy = pl.col("__dup_of").is_not_null() & (
             (pl.col("__s_shard") != shard) | (pl.col("__s_row") != pl.col(ROW_COLUMN))

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from curate.errors import CurateError
+from curate.io import SHARD_COLUMN
 from curate.ops import REGISTRY
 from curate.ops.base import REASON
 from curate.ops.quality.score import overall
@@ -24,7 +25,6 @@ from curate.selection.overrides import TunePlan
 from curate.selection.thresholds import threshold_reason
 from curate.selection.top_fraction import fit_cutoffs, ranked, within_cutoff
 
-SHARD = "__shard"
 _SHARD_IN_NAME = re.compile(r"^part-(\d+)")
 
 
@@ -52,8 +52,8 @@ def read_stats(run: Path) -> pl.DataFrame:
     files = sorted((run / "stats").glob("part-*.parquet"))
     if not files:
         raise CurateError(f"{run}: no stats/ files (is the run finished?)")
-    frames = [pl.read_parquet(f).with_columns(pl.lit(shard_of(f), dtype=pl.Int64).alias(SHARD))
-              for f in files]
+    frames = [pl.read_parquet(f).with_columns(
+        pl.lit(shard_of(f), dtype=pl.Int64).alias(SHARD_COLUMN)) for f in files]
     stats = pl.concat(frames, how="diagonal_relaxed")
     for column in ("stage", "reason"):
         if column not in stats.columns:
@@ -76,8 +76,9 @@ def read_columns(run: Path, columns: list[str], id_column: str,
                                                    *(["stage"] if folder == "rejected" else [])])
             if folder == "rejected":
                 frame = frame.filter(pl.col("stage").is_in(list(stages))).drop("stage")
-            frames.append(frame.with_columns(pl.lit(shard_of(path), dtype=pl.Int64).alias(SHARD)))
-    schema = {SHARD: pl.Int64, id_column: pl.String}
+            frames.append(frame.with_columns(
+                pl.lit(shard_of(path), dtype=pl.Int64).alias(SHARD_COLUMN)))
+    schema = {SHARD_COLUMN: pl.Int64, id_column: pl.String}
     return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(schema=schema)
 
 
@@ -92,11 +93,11 @@ def population(stats: pl.DataFrame, plan: TunePlan) -> pl.Series:
 
 def check_unique_ids(docs: pl.DataFrame, id_column: str) -> None:
     """tune joins stats and rows by (shard, id): ids must be unique within a shard."""
-    dup = docs.filter(pl.struct(SHARD, id_column).is_duplicated())
+    dup = docs.filter(pl.struct(SHARD_COLUMN, id_column).is_duplicated())
     if dup.height:
         row = dup.row(0, named=True)
-        raise CurateError(f"shard {row[SHARD]}: id {row[id_column]!r} occurs more than once; "
-                          "tune needs unique ids")
+        raise CurateError(f"shard {row[SHARD_COLUMN]}: id {row[id_column]!r} occurs more than "
+                          "once; tune needs unique ids")
 
 
 def load_documents(run: Path, plan: TunePlan, id_column: str) -> tuple[pl.DataFrame, pl.Series]:
@@ -111,7 +112,7 @@ def load_documents(run: Path, plan: TunePlan, id_column: str) -> tuple[pl.DataFr
     if missing:
         check_unique_ids(stats.filter(reached), id_column)
         extra = read_columns(run, missing, id_column, {s["name"] for s in plan.replayed})
-        stats = stats.join(extra, on=[SHARD, id_column], how="left", maintain_order="left")
+        stats = stats.join(extra, on=[SHARD_COLUMN, id_column], how="left", maintain_order="left")
     return stats, reached
 
 
@@ -167,7 +168,7 @@ def _decide(op: str, params: Any, survivors: pl.DataFrame,
         missing = [c for c in [params.score, *params.by] if c not in survivors.columns]
         if missing:
             raise CurateError(f"stats/ has no column {missing[0]!r} to select on")
-        keys = ranked(survivors, params.score, id_column, pl.col(SHARD), "row", params.by)
+        keys = ranked(survivors, params.score, id_column, pl.col(SHARD_COLUMN), "row", params.by)
         state = fit_cutoffs(keys.lazy(), params.by, params.fraction)
         kept = within_cutoff(keys, state, params.by)
         return pl.select(

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from curate.io import SHARD_COLUMN
+
 SCORE = "__score"  # the score with null and NaN as -inf, so it sorts and compares last
 ID = "__id"
-SHARD = "__shard"
 ROW = "__row"
 KEEP = "__keep"  # documents a group keeps
-CUT = {SCORE: "__cut_score", ID: "__cut_id", SHARD: "__cut_shard", ROW: "__cut_row"}
+CUT = {SCORE: "__cut_score", ID: "__cut_id", SHARD_COLUMN: "__cut_shard", ROW: "__cut_row"}
 ALL = "__all"  # the one group when no `by` columns are given
 
 
@@ -37,7 +38,7 @@ def ranked(scores: pl.DataFrame, score: str, id_column: str, shard: int | pl.Exp
         *(pl.col(c).cast(pl.String) for c in by),
         sort_key(pl.col(score)).alias(SCORE),
         pl.col(id_column).cast(pl.String).alias(ID),
-        shard_expr.cast(pl.Int64).alias(SHARD),
+        shard_expr.cast(pl.Int64).alias(SHARD_COLUMN),
         pl.col(row_column).cast(pl.Int64).alias(ROW),
     )
 
@@ -52,7 +53,7 @@ def fit_cutoffs(observed: pl.LazyFrame, by: list[str], fraction: float) -> pl.Da
     groups = by or [ALL]
     if not by:
         observed = observed.with_columns(pl.lit(True).alias(ALL))
-    order = [*groups, SCORE, ID, SHARD, ROW]
+    order = [*groups, SCORE, ID, SHARD_COLUMN, ROW]
     descending = [False] * len(groups) + [True, False, False, False]
     sizes = observed.group_by(groups).agg(pl.len().alias("__n")).with_columns(
         keep_count(pl.col("__n"), fraction).alias(KEEP)
@@ -73,12 +74,12 @@ def within_cutoff(frame: pl.DataFrame, state: pl.DataFrame, by: list[str]) -> pl
     groups = by or [ALL]
     if not by:
         frame = frame.with_columns(pl.lit(True).alias(ALL))
-    joined = frame.select(*groups, SCORE, ID, SHARD, ROW).join(
+    joined = frame.select(*groups, SCORE, ID, SHARD_COLUMN, ROW).join(
         state, on=groups, how="left", nulls_equal=True, maintain_order="left"
     )
     s, cs = pl.col(SCORE), pl.col(CUT[SCORE])
     i, ci = pl.col(ID), pl.col(CUT[ID])
-    h, ch = pl.col(SHARD), pl.col(CUT[SHARD])
+    h, ch = pl.col(SHARD_COLUMN), pl.col(CUT[SHARD_COLUMN])
     r, cr = pl.col(ROW), pl.col(CUT[ROW])
     at_or_before = (s > cs) | ((s == cs) & (
         (i < ci) | ((i == ci) & ((h < ch) | ((h == ch) & (r <= cr))))

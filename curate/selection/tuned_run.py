@@ -20,9 +20,9 @@ from typing import Any
 import polars as pl
 
 from curate.errors import ConfigError
-from curate.io import write_chunked, write_shard
+from curate.io import SHARD_COLUMN, write_chunked, write_shard
 from curate.selection.overrides import TunePlan
-from curate.selection.replay import SHARD, StageOutcome, shard_of
+from curate.selection.replay import StageOutcome, shard_of
 
 OUTCOME = ("stage", "reason")
 
@@ -82,7 +82,7 @@ def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: Tun
 
     for shard, stats_path in stats_files.items():
         stats = pl.read_parquet(stats_path)
-        mine = decided.filter(pl.col(SHARD) == shard)
+        mine = decided.filter(pl.col(SHARD_COLUMN) == shard)
         updates = [c for c in ("q_overall", *OUTCOME) if c in mine.columns]
         new_stats = _update_stats(stats, mine.select(id_col, *updates), id_col)
         write_shard(new_stats, out / "stats" / stats_path.name)

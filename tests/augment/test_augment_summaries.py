@@ -12,9 +12,9 @@ from typing import Any
 import polars as pl
 import pytest
 
-from curate.io import ROW_COLUMN
+from curate.io import ROW_COLUMN, SHARD_COLUMN
 from curate.ops.augment import augment
-from curate.ops.augment.augment import SHARD, Augment, AugmentParams
+from curate.ops.augment.augment import Augment, AugmentParams
 from curate.ops.augment.neighbours import Neighbours
 from curate.ops.base import FitContext, StageContext
 
@@ -119,7 +119,7 @@ def test_the_result_does_not_depend_on_the_number_of_shards(rows, targets, train
     for shards in (1, 2, 5):
         _, state, outcomes = observe_and_fit(operator(targets, vector_docs=VECTOR_DOCS), rows,
                                              shards, tmp_path / f"s{shards}")
-        results.append((state.drop(SHARD), outcomes))
+        results.append((state.drop(SHARD_COLUMN), outcomes))
     assert len(trained_on) == 3
     assert trained_on[0] == trained_on[1] == trained_on[2]
     assert len(trained_on[0]) == VECTOR_DOCS

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.io import ROW_COLUMN
+from curate.io import ROW_COLUMN, SHARD_COLUMN
 from curate.models.vectors import WordVectors, load_word_vectors
 from curate.ops.augment.methods import BY_NAME, METHODS, Document, parse_documents
 from curate.ops.augment.neighbours import (
@@ -37,7 +37,6 @@ AUGMENT = "augment"
 CORPUS = "corpus"
 AUG_OF = "aug_of"
 AUG_METHOD = "aug_method"
-SHARD = "__shard"
 # Internal summary columns: in the word-vector sample, and the sample key (source and sample rows).
 SAMPLE = "__sample"
 KEY = "__key"
@@ -100,6 +99,7 @@ class Augment(GlobalOperator):
     name = "augment"
     Params = AugmentParams
     annotations = (ORIGIN, AUG_OF, AUG_METHOD)
+    state_per_shard = True
 
     def _trains_vectors(self) -> bool:
         p = self.params
@@ -126,7 +126,7 @@ class Augment(GlobalOperator):
             .otherwise(None).alias(c)
             for c in batch.columns if not c.startswith("__")
         ]
-        return keyed.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN, "__h1",
+        return keyed.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD_COLUMN), ROW_COLUMN, "__h1",
                             "__h2", cls.alias("__class"), training.alias("__training"),
                             source.alias("__source"), sample.alias(SAMPLE),
                             pl.when(source | sample).then(key).otherwise(None).alias(KEY),
@@ -151,7 +151,7 @@ class Augment(GlobalOperator):
         the new texts'. Only the sources a class needs are read and parsed, so the driver
         holds the rows it makes, not the classes' documents."""
         p = self.params
-        empty = pl.DataFrame(schema={SHARD: pl.Int64})
+        empty = pl.DataFrame(schema={SHARD_COLUMN: pl.Int64})
         if not context.summaries:
             return empty
         seen = pl.concat([pl.scan_parquet(s) for s in context.summaries], how="diagonal_relaxed")
@@ -164,8 +164,8 @@ class Augment(GlobalOperator):
         # place in its class (which method it starts with).
         index = (seen.filter(pl.col("__source") & pl.col("__class").is_in(
             [c for c, n in need.items() if n > 0]))
-            .select(KEY, SHARD, ROW_COLUMN, "__class")
-            .sort(KEY, SHARD, ROW_COLUMN).collect()
+            .select(KEY, SHARD_COLUMN, ROW_COLUMN, "__class")
+            .sort(KEY, SHARD_COLUMN, ROW_COLUMN).collect()
             .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("__class")
                           .alias("__order")))
         lookup = NeighbourLookup(self._neighbour_finder(seen, context.work_dir)
@@ -188,16 +188,16 @@ class Augment(GlobalOperator):
             return empty
         public = [c for c in seen.collect_schema() if not c.startswith("__")]
         lineage = [c for c in (ORIGIN, AUG_OF, AUG_METHOD) if c not in public]
-        return made.select(SHARD, *public, *lineage)
+        return made.select(SHARD_COLUMN, *public, *lineage)
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Mark the shard's rows as originals and append the augmented rows made from them."""
         origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
         marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.String).alias(AUG_OF),
                                     pl.lit(None, pl.String).alias(AUG_METHOD))
-        if SHARD not in state.columns:  # nothing to add anywhere
+        if SHARD_COLUMN not in state.columns:  # nothing to add anywhere
             return marked
-        return self.with_added(marked, state.filter(pl.col(SHARD) == shard))
+        return self.with_added(marked, state)
 
     def _neighbour_finder(self, seen: pl.LazyFrame,
                           work: Path) -> Callable[[set[str]], Neighbours]:
@@ -227,7 +227,7 @@ class Augment(GlobalOperator):
         (key, shard, row) taken, from the keys alone; then the texts up to it, a predicate the
         Parquet scans apply (a join or top-k over the texts would keep every text's buffer)."""
         text = self.context.text_column
-        order = [KEY, SHARD, ROW_COLUMN]
+        order = [KEY, SHARD_COLUMN, ROW_COLUMN]
         sampled = seen.filter(pl.col(SAMPLE))
         last = sampled.select(order).sort(order).slice(self.params.vector_docs - 1, 1).collect()
         if last.height:  # more sampled rows than vector_docs: those up to the last one taken
@@ -236,8 +236,8 @@ class Augment(GlobalOperator):
                 bound = pl.lit(value, dtype=last.schema[column])
                 up_to = (pl.col(column) < bound) | (pl.col(column) == bound) & up_to
             sampled = sampled.filter(up_to)
-        return sampled.select(SHARD, ROW_COLUMN, text).sort(SHARD, ROW_COLUMN).collect()[text] \
-            .to_list()
+        order = [SHARD_COLUMN, ROW_COLUMN]
+        return sampled.select(*order, text).sort(order).collect()[text].to_list()
 
     def _generate(self, seen: pl.LazyFrame, index: pl.DataFrame, need: dict[str, int],
                   lookup: NeighbourLookup) -> pl.DataFrame:
@@ -294,17 +294,17 @@ class Augment(GlobalOperator):
             if not wrote or all(have[c] >= need[c] for c in need):
                 break
         if not made:
-            return pl.DataFrame(schema={SHARD: pl.Int64, "__class": pl.String,
+            return pl.DataFrame(schema={SHARD_COLUMN: pl.Int64, "__class": pl.String,
                                         AUG_METHOD: pl.String})
-        return pl.concat(made, how="diagonal_relaxed").sort(SHARD, ROW_COLUMN, "__wave")
+        return pl.concat(made, how="diagonal_relaxed").sort(SHARD_COLUMN, ROW_COLUMN, "__wave")
 
     def _source_rows(self, seen: pl.LazyFrame, chunk: pl.DataFrame) -> pl.DataFrame:
         """The summary rows of `chunk`'s sources, in the chunk's order, with their place in
         their class (a key predicate the Parquet scans apply, then the exact shard and row)."""
         rows = (seen.filter(pl.col("__source") & pl.col(KEY).is_in(chunk[KEY].implode()))
                 .drop(SAMPLE, KEY, "__class").collect())
-        return chunk.select(SHARD, ROW_COLUMN, "__class", "__order").join(
-            rows, on=[SHARD, ROW_COLUMN], how="inner", maintain_order="left")
+        return chunk.select(SHARD_COLUMN, ROW_COLUMN, "__class", "__order").join(
+            rows, on=[SHARD_COLUMN, ROW_COLUMN], how="inner", maintain_order="left")
 
     def _fresh(self, rows: list[tuple[int, str, str]], classes: pl.Series,
                originals: pl.LazyFrame, kept: pl.DataFrame, need: dict[str, int],

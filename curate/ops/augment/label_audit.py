@@ -37,13 +37,12 @@ import numpy as np
 import polars as pl
 
 from curate.errors import CurateError
-from curate.io import ROW_COLUMN, write_shard
+from curate.io import ROW_COLUMN, SHARD_COLUMN, write_shard
 from curate.models.classifier import fasttext_lines
 from curate.models.linear import LinearClassifier, LinearOptions
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.params import param
 
-SHARD = "__shard"
 KEY = "__key"
 LABEL = "__label"
 LINE = "__line"
@@ -59,7 +58,7 @@ AUDIT_OPTIONS = LinearOptions()
 
 # An observation: a shard's sample candidates (row, key, label, fastText line; count null),
 # then one row per label with the number of the shard's rows given it (row, key, line null).
-SUMMARY_SCHEMA = {SHARD: pl.Int64, ROW_COLUMN: pl.Int64, KEY: pl.UInt64, LABEL: pl.String,
+SUMMARY_SCHEMA = {SHARD_COLUMN: pl.Int64, ROW_COLUMN: pl.Int64, KEY: pl.UInt64, LABEL: pl.String,
                   LINE: pl.String, COUNT: pl.Int64}
 # The state: one row per class (label, threshold), then one per fold (fold, model file; the
 # model is null when the fold's training rows had fewer than two labels).
@@ -195,7 +194,7 @@ class LabelAudit(GlobalOperator):
         if p.column not in batch.columns:
             return pl.DataFrame(schema=SUMMARY_SCHEMA)
         labelled = batch.filter(pl.col(p.column).is_not_null()).select(
-            pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN, self.key.alias(KEY),
+            pl.lit(shard, dtype=pl.Int64).alias(SHARD_COLUMN), ROW_COLUMN, self.key.alias(KEY),
             pl.col(p.column).cast(pl.String).alias(LABEL), self.text.alias("__text"))
         candidates = labelled.bottom_k(p.max_train_rows, by=[KEY, ROW_COLUMN]).sort(
             KEY, ROW_COLUMN)
@@ -203,9 +202,9 @@ class LabelAudit(GlobalOperator):
             candidates["__text"].fill_null("").str.slice(0, p.max_chars).to_list())
         counts = labelled.group_by(LABEL).agg(pl.len().cast(pl.Int64).alias(COUNT)).sort(LABEL)
         return pl.concat([
-            candidates.select(SHARD, ROW_COLUMN, KEY, LABEL).with_columns(
+            candidates.select(SHARD_COLUMN, ROW_COLUMN, KEY, LABEL).with_columns(
                 pl.Series(LINE, lines, dtype=pl.String), pl.lit(None, pl.Int64).alias(COUNT)),
-            counts.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD),
+            counts.select(pl.lit(shard, dtype=pl.Int64).alias(SHARD_COLUMN),
                           pl.lit(None, pl.Int64).alias(ROW_COLUMN),
                           pl.lit(None, pl.UInt64).alias(KEY), LABEL,
                           pl.lit(None, pl.String).alias(LINE), COUNT),
@@ -303,14 +302,14 @@ class LabelAudit(GlobalOperator):
         """Write the `max_train_rows` candidates of smallest (key, shard, row) over every shard
         (key, label, fastText line) to `out`, in that order: keys first, then the lines of the
         chosen rows only, a shard at a time, so at most the sample's texts are held."""
-        order = [KEY, SHARD, ROW_COLUMN]
+        order = [KEY, SHARD_COLUMN, ROW_COLUMN]
         chosen = (pl.scan_parquet(summaries).filter(pl.col(ROW_COLUMN).is_not_null())
                   .select(order).bottom_k(self.params.max_train_rows, by=order)
                   .collect(engine="streaming"))
         cutoff = chosen[KEY].max()
         parts = [pl.scan_parquet(path).filter(pl.col(ROW_COLUMN).is_not_null()
                                               & (pl.col(KEY) <= cutoff))
-                 .join(chosen.lazy(), on=[SHARD, ROW_COLUMN], how="semi")
+                 .join(chosen.lazy(), on=[SHARD_COLUMN, ROW_COLUMN], how="semi")
                  .select(*order, LABEL, LINE).collect() for path in summaries]
         sample = pl.concat(parts).sort(order)
         write_shard(sample.select(KEY, LABEL, LINE), out)

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from curate.errors import ConfigError, CurateError
-from curate.io import discover_shards
+from curate.io import SHARD_COLUMN, discover_shards
 from curate.models import load_classifier
 from curate.models.store import save_atomically
 from curate.ops.base import FitContext, GlobalOperator, register
@@ -44,7 +44,6 @@ BACKFILL = "backfill"
 CORPUS = "corpus"  # the origin of every other row, when the corpus has no source column
 ROUND = "backfill_round"
 SCORE = "domain_score"
-SHARD = "__shard"
 
 
 @dataclass
@@ -103,6 +102,7 @@ class DomainBackfill(GlobalOperator):
     name = "domain_backfill"
     Params = DomainBackfillParams
     annotations = (ORIGIN, ROUND)
+    state_per_shard = True
 
     def _upstream(self) -> Upstream:
         return Upstream.of(self.context, self.params.near_dedup)
@@ -188,7 +188,7 @@ class DomainBackfill(GlobalOperator):
         """Mark the shard's rows with their origin and append the recalled rows it gets."""
         origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
         marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.Int64).alias(ROUND))
-        return self.with_added(marked, state.filter(pl.col(SHARD) == shard))
+        return self.with_added(marked, state)
 
     def _model_settings(self, upstream: Upstream) -> ModelSettings:
         p, base = self.params, Path(self.context.config_dir)
@@ -344,12 +344,12 @@ def _recalled_rows(frames: list[Path], taken: pl.DataFrame, column: str,
     recalled for, with origin, round and the shard they join (round-robin in recall order)."""
     rows = _taken_rows(frames, taken)
     if rows.height == 0 or shards == 0:
-        return pl.DataFrame(schema={SHARD: pl.Int64, ORIGIN: pl.String, ROUND: pl.Int64})
+        return pl.DataFrame(schema={SHARD_COLUMN: pl.Int64, ORIGIN: pl.String, ROUND: pl.Int64})
     public = [c for c in rows.columns if not c.startswith("__")]
     return rows.select(*public).with_columns(
         rows["__pred"].alias(column),
         rows["__score"].alias(SCORE),
         pl.lit(BACKFILL).alias(ORIGIN),
         rows["__round"].alias(ROUND),
-        (pl.int_range(pl.len(), dtype=pl.Int64) % shards).alias(SHARD),
+        (pl.int_range(pl.len(), dtype=pl.Int64) % shards).alias(SHARD_COLUMN),
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from curate.io import ROW_COLUMN
+from curate.io import ROW_COLUMN, SHARD_COLUMN
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.ops.domain.targets import are_shares, check_targets, quotas
 from curate.params import REQUIRED, param
@@ -21,7 +21,6 @@ ORIGIN = "source"
 UPSAMPLE = "upsample"
 CORPUS = "corpus"
 COPY_OF = "aug_of"
-SHARD = "__shard"
 REASON_DOWNSAMPLED = "rebalance_downsampled"
 
 
@@ -59,12 +58,13 @@ class Rebalance(GlobalOperator):
     name = "rebalance"
     Params = RebalanceParams
     annotations = (ORIGIN, COPY_OF)
+    state_per_shard = True
 
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Value and ordering key of every row."""
         id_col = self.context.id_column
         return batch.select(
-            pl.lit(shard, dtype=pl.Int64).alias(SHARD), ROW_COLUMN,
+            pl.lit(shard, dtype=pl.Int64).alias(SHARD_COLUMN), ROW_COLUMN,
             (pl.col(self.params.column).cast(pl.String) if self.params.column in batch.columns
              else pl.lit(None, pl.String)).alias("__value"),
             pl.col(id_col).hash(self.context.seed).alias("__key"))
@@ -74,11 +74,11 @@ class Rebalance(GlobalOperator):
         rows that appear once are left out of the state."""
         p = self.params
         rows = (pl.scan_parquet(context.summaries).collect() if context.summaries
-                else pl.DataFrame(schema={SHARD: pl.Int64, ROW_COLUMN: pl.Int64,
+                else pl.DataFrame(schema={SHARD_COLUMN: pl.Int64, ROW_COLUMN: pl.Int64,
                                           "__value": pl.String, "__key": pl.UInt64}))
         counts: dict[str | None, int] = dict(rows.group_by("__value").len().iter_rows())
         keep = quotas(counts, p.targets, p.max_repeats if p.upsample else 1, p.total)
-        ranked = rows.sort("__key", SHARD, ROW_COLUMN).with_columns(
+        ranked = rows.sort("__key", SHARD_COLUMN, ROW_COLUMN).with_columns(
             pl.int_range(pl.len(), dtype=pl.Int64).over("__value").alias("__rank"),
             pl.len().over("__value").cast(pl.Int64).alias("__count"),
             pl.col("__value").replace_strict({k: v for k, v in keep.items() if k is not None},
@@ -93,11 +93,11 @@ class Rebalance(GlobalOperator):
                  // pl.col("__count")).clip(lower_bound=0)).otherwise(copies)
         state = ranked.with_columns(copies.alias("__copies")).filter(pl.col("__copies") != 1)
         context.outcomes.update(self._outcomes(counts, keep))
-        return state.select(SHARD, ROW_COLUMN, "__copies").sort(SHARD, ROW_COLUMN)
+        return state.select(SHARD_COLUMN, ROW_COLUMN, "__copies").sort(SHARD_COLUMN, ROW_COLUMN)
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Reject down-sampled rows; append the repeats of up-sampled ones."""
-        mine = state.filter(pl.col(SHARD) == shard).drop(SHARD)
+        mine = state.drop(SHARD_COLUMN)
         joined = batch.join(mine, on=ROW_COLUMN, how="left", maintain_order="left")
         copies = pl.col("__copies").fill_null(1)
         out = joined.with_columns(self.reject_when(copies == 0, REASON_DOWNSAMPLED))

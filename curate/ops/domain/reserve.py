@@ -18,6 +18,7 @@ from curate.ops.base import REASON, GlobalOperator, StageContext
 from curate.ops.domain.recall_dedup import DedupKeys
 from curate.ops.domain.training import domain_view
 from curate.ops.exact_dedup import ExactDedupParams
+from curate.ops.state import read_state
 
 DOMAIN_CLASSIFY = "domain_classify"
 DEDUP = ("exact_dedup", "minhash_dedup")
@@ -78,7 +79,8 @@ def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
         op = REGISTRY[stage.op](stage.params, dataclasses.replace(context, stage=stage.name,
                                                                    upstream=()))
         if isinstance(op, GlobalOperator):
-            state = pl.read_parquet(state_file(states, stage.name))
+            state = read_state(state_file(states, stage.name),
+                               number if op.state_per_shard else None)
             batch = op.transform(op.prepare(batch), state, number)
         else:
             batch = op.transform(batch)

@@ -165,8 +165,7 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
         op = stage.operator(config)
         rows_in = batch.height
         if stage is plan_pass.opens_with:
-            state = read_state(layout.state(stage.name),
-                               task.shard if op.state_per_shard else None)
+            state = read_state(layout.state(stage.name), task.shard, op.state_per_shard)
             batch = op.transform(batch, state, task.shard)
         else:
             batch = op.transform(batch)

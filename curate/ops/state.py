@@ -23,10 +23,10 @@ def write_state(state: pl.DataFrame, path: Path, per_shard: bool) -> None:
         write_shard(state, path)
 
 
-def read_state(path: Path, shard: int | None) -> pl.DataFrame:
-    """The fitted state at `path`: whole, or (`shard` given) the rows of that shard, reading
-    only the row groups that can hold them. A state without shard column is read whole."""
+def read_state(path: Path, shard: int, per_shard: bool) -> pl.DataFrame:
+    """The fitted state at `path` that `shard`'s transform gets: whole, or for a per-shard
+    state the rows of that shard, reading only the row groups that can hold them."""
     scan = pl.scan_parquet(path)
-    if shard is not None and SHARD_COLUMN in scan.collect_schema():
+    if per_shard and SHARD_COLUMN in scan.collect_schema():
         scan = scan.filter(pl.col(SHARD_COLUMN) == shard)
     return scan.collect()

@@ -17,22 +17,22 @@ STATE = pl.DataFrame({SHARD_COLUMN: [2, 0, 2, 1, 0], "text": ["c1", "a1", "c2", 
 def test_a_per_shard_state_gives_each_shard_its_rows_in_fit_order(tmp_path: Path) -> None:
     path = tmp_path / "state.parquet"
     write_state(STATE, path, per_shard=True)
-    assert read_state(path, 0)["text"].to_list() == ["a1", "a2"]
-    assert read_state(path, 2)["text"].to_list() == ["c1", "c2"]
-    assert read_state(path, 7).height == 0
+    assert read_state(path, 0, per_shard=True)["text"].to_list() == ["a1", "a2"]
+    assert read_state(path, 2, per_shard=True)["text"].to_list() == ["c1", "c2"]
+    assert read_state(path, 7, per_shard=True).height == 0
 
 
 def test_other_states_are_kept_in_fit_order_and_read_whole(tmp_path: Path) -> None:
     path = tmp_path / "state.parquet"
     write_state(STATE, path, per_shard=False)
-    assert read_state(path, None).equals(STATE)
+    assert read_state(path, 0, per_shard=False).equals(STATE)
 
 
 def test_a_per_shard_state_without_shards_reaches_every_shard_whole(tmp_path: Path) -> None:
     path = tmp_path / "state.parquet"
     empty = pl.DataFrame({"text": ["x"]})
     write_state(empty, path, per_shard=True)
-    assert read_state(path, 3).equals(empty)
+    assert read_state(path, 3, per_shard=True).equals(empty)
 
 
 def test_a_large_per_shard_state_is_stored_in_row_groups_a_shard_reads_few_of(

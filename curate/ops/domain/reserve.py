@@ -79,8 +79,7 @@ def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
         op = REGISTRY[stage.op](stage.params, dataclasses.replace(context, stage=stage.name,
                                                                    upstream=()))
         if isinstance(op, GlobalOperator):
-            state = read_state(state_file(states, stage.name),
-                               number if op.state_per_shard else None)
+            state = read_state(state_file(states, stage.name), number, op.state_per_shard)
             batch = op.transform(op.prepare(batch), state, number)
         else:
             batch = op.transform(batch)

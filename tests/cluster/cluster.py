@@ -91,6 +91,21 @@ class Node:
                     names.append(title.removeprefix("ray::"))
         return names
 
+    def freeze(self) -> None:
+        """SIGSTOP every process of the node. A frozen worker cannot finish its task: Ray
+        resets a worker's title to `ray::IDLE` before it reports the task done, so a task
+        seen in `running_tasks` while the node is frozen has not finished."""
+        self._signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT every process of the node (undoes `freeze`)."""
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, sig: signal.Signals) -> None:
+        for p in self.processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                p.send_signal(sig)
+
     def tasks_started(self) -> dict[str, Counter[str]]:
         """How many tasks of each name the node's workers started, by job id (read from the
         job and task marks Ray writes to each worker's log)."""

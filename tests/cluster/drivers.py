@@ -68,15 +68,23 @@ def run_curate(*args: str, cwd: Path, env: dict[str, str] | None = None) -> None
     assert proc.returncode == 0, err.decode(errors="replace")
 
 
-def wait_until(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float = 300) -> None:
-    """Poll `ready` until it holds; fail if `proc` ends first or time runs out."""
+def reached(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float = 300) -> bool:
+    """Poll `ready` until it holds (True) or `proc` ends first (False); fail if time runs
+    out."""
     deadline = time.monotonic() + timeout
     while not ready():
         if proc.poll() is not None:
-            pytest.fail(f"the run ended before the awaited point: {proc.stderr.read().decode()}")
+            return False
         if time.monotonic() > deadline:
             pytest.fail("the awaited point never came")
         time.sleep(0.005)
+    return True
+
+
+def wait_until(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float = 300) -> None:
+    """Poll `ready` until it holds; fail if `proc` ends first or time runs out."""
+    if not reached(proc, ready, timeout):
+        pytest.fail(f"the run ended before the awaited point: {proc.stderr.read().decode()}")
 
 
 def kill_driver(proc: subprocess.Popen) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from curate.ops.state import state_path
+
 
 @dataclass(frozen=True)
 class RunLayout:
@@ -63,4 +65,4 @@ class RunLayout:
 
     def state(self, stage: str) -> Path:
         """The fitted state of a global stage."""
-        return self.work / f"state-{stage}.parquet"
+        return state_path(self.work, stage)

@@ -18,7 +18,7 @@ from curate.ops.base import REASON, GlobalOperator, StageContext
 from curate.ops.domain.recall_dedup import DedupKeys
 from curate.ops.domain.training import domain_view
 from curate.ops.exact_dedup import ExactDedupParams
-from curate.ops.state import read_state
+from curate.ops.state import read_state, state_path
 
 DOMAIN_CLASSIFY = "domain_classify"
 DEDUP = ("exact_dedup", "minhash_dedup")
@@ -61,12 +61,6 @@ class Upstream:
         return found
 
 
-def state_file(states: Path, stage: str) -> Path:
-    """Where a run keeps a global stage's fitted state: `states` is the run's work folder
-    (the parent of a fit's work_dir; see curate.engine.layout.RunLayout.state)."""
-    return states / f"state-{stage}.parquet"
-
-
 def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
                  states: Path, number: int) -> tuple[pl.DataFrame, dict[str, int]]:
     """Run the stages over `batch` (a global one with its fitted state from the `states`
@@ -79,7 +73,7 @@ def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
         op = REGISTRY[stage.op](stage.params, dataclasses.replace(context, stage=stage.name,
                                                                    upstream=()))
         if isinstance(op, GlobalOperator):
-            state = read_state(state_file(states, stage.name), number, op.state_per_shard)
+            state = read_state(state_path(states, stage.name), number, op.state_per_shard)
             batch = op.transform(op.prepare(batch), state, number)
         else:
             batch = op.transform(batch)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,20 +10,13 @@ import polars as pl
 
 from curate.ops.base import RowOperator, register
 from curate.ops.clean.common import apply_where
+from curate.ops.clean.html import strip_markup
 from curate.ops.clean.unicode import CONTINUATION
 from curate.params import param
 
 # UTF-8 read as Latin-1/cp1252: a Latin-1 letter standing for a lead byte, then a character
 # standing for a continuation byte. Only these rows go through ftfy.
 MOJIBAKE_HINT = rf"[\xc0-\xff][{CONTINUATION}]"
-SCRIPT_OR_STYLE = [r"(?is)<script\b.*?</script\s*>", r"(?is)<style\b.*?</style\s*>"]
-COMMENT = r"(?s)<!--.*?-->"
-BLOCK_TAG = (
-    r"(?i)</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|pre)"
-    r"\b[^<>]*>"
-)
-ANY_TAG = r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>"
-ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 INVISIBLE = r"[\u200b-\u200d\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 # Full-width punctuation that Chinese text uses as its normal punctuation (，！？：；（）～ ...):
 # NFKC would turn it into ASCII, so it is parked in the Private Use Area around the
@@ -60,7 +52,7 @@ class Normalize(RowOperator):
             text = apply_where(text, text.str.contains(MOJIBAKE_HINT).fill_null(False),
                                 ftfy.fix_encoding)
         if p.strip_html:
-            text = self._strip_html(text)
+            text = strip_markup(text, drop_chrome=False)
         if p.form != "none":
             if p.keep_cjk_punctuation:
                 text = text.str.replace_many(CJK_PUNCTUATION, PARKED)
@@ -78,14 +70,3 @@ class Normalize(RowOperator):
         return batch.with_columns(
             text.alias(col), (before - text.str.len_chars()).alias("normalize_chars_removed")
         )
-
-    @staticmethod
-    def _strip_html(text: pl.Series) -> pl.Series:
-        for pattern in SCRIPT_OR_STYLE:
-            text = text.str.replace_all(pattern, " ")
-        text = (
-            text.str.replace_all(COMMENT, " ")
-            .str.replace_all(BLOCK_TAG, "\n")
-            .str.replace_all(ANY_TAG, "")
-        )
-        return apply_where(text, text.str.contains(ENTITY).fill_null(False), html.unescape)

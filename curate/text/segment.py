@@ -60,3 +60,36 @@ def pos_tag_zh(texts: Iterable[str]) -> list[list[tuple[str, str]]]:
     _, posseg = _load()
     search = _WORDLIKE.search
     return [[(p.word, p.flag) for p in posseg.cut(t) if search(p.word)] for t in texts]
+
+
+def whole_word_matches(texts: list[str], words: list[str], whole_below: int = 3
+                       ) -> list[list[str]]:
+    """The occurrences of `words` in each (lower-case) text, in text order, longest word first
+    where two start at one place. A word of at least `whole_below` characters counts wherever
+    it occurs; a shorter one only where jieba's segmentation starts and ends a word there: a
+    two-character Chinese word is too often the edge of two others (性药 in 抗菌性药物)."""
+    import polars as pl
+
+    if not texts or not words:
+        return [[] for _ in texts]
+    tokenizer, _ = _load()
+    candidates = pl.Series(texts, dtype=pl.String).str.extract_many(words).to_list()
+    out: list[list[str]] = []
+    for text, found in zip(texts, candidates, strict=True):
+        if not found:
+            out.append([])
+            continue
+        pattern = re.compile("|".join(re.escape(w) for w in sorted(set(found), key=len,
+                                                                     reverse=True)))
+        bounds: set[int] | None = None
+        kept = []
+        for match in pattern.finditer(text):
+            if len(match.group()) < whole_below:
+                if bounds is None:
+                    bounds = {i for _, start, end in tokenizer.tokenize(text, HMM=False)
+                              for i in (start, end)}
+                if match.start() not in bounds or match.end() not in bounds:
+                    continue
+            kept.append(match.group())
+        out.append(kept)
+    return out

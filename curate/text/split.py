@@ -17,19 +17,25 @@ CLOSERS = "\"'”’」』）)】》"
 # A line ending in terminal punctuation (C4's rule: period, exclamation mark, question mark or
 # closing quote), extended with the Chinese forms.
 TERMINAL_LINE = rf"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}]*\s*$|[”’\"]\s*$"
+# A sentence end with more text after it on the same line: a line holding one is prose even
+# when it does not end in punctuation (a paragraph written on one line, a title and its lead).
+SENTENCE_INSIDE = rf"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}]*\s+\S"
 # A line that starts with a bullet point.
 BULLET_LINE = r"^\s*[•·●○◦■□▪▫◆◇►▸▶➢➤✓✔\-\*–—]"
 # A line that ends with an ellipsis: "...", "…", "……", "。。。".
 ELLIPSIS_LINE = r"(?:\.\.\.|…|。。。)\s*$"
 # Ideographs as explicit ranges, so that Python's `re` reads the patterns too.
 HAN_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A Chinese sentence end anywhere in a line (also after NFKC turned ！？ into !?).
-ZH_SENTENCE_END = rf"[。！？]|[{HAN_RANGE}][!?]"
-# Where a sentence ends: after Chinese sentence punctuation anywhere, after English sentence
-# punctuation when a space or the end follows (so "3.5" and "e.g" stay whole), at a newline.
+# A Chinese sentence end anywhere in a line (also after NFKC turned ！？ into !?, and the
+# half-width period of Chinese written with ASCII punctuation, "关系.认为", common in
+# academic abstracts).
+ZH_SENTENCE_END = rf"[。！？]|[{HAN_RANGE}][!?]|[{HAN_RANGE}]\.(?:[{HAN_RANGE}]|\s|$)"
+# Where a sentence ends: after Chinese sentence punctuation anywhere (and after a half-width
+# one that follows an ideograph), after English sentence punctuation when a space or the end
+# follows (so "3.5" and "e.g" stay whole), at a newline.
 SENTENCE_BREAK = (
     rf"[。！？]+[{re.escape(CLOSERS)}]*"
-    rf"|[{HAN_RANGE}][!?]+[{re.escape(CLOSERS)}]*"
+    rf"|[{HAN_RANGE}][.!?]+[{re.escape(CLOSERS)}]*"
     rf"|[.!?…]+[{re.escape(CLOSERS)}]*(?:\s+|$)"
     r"|\n+"
 )
@@ -42,6 +48,30 @@ CODE_BLOCK = r"(?ms)^[^\S\n]*```.*?(?:^[^\S\n]*```[^\n]*$|\z)"
 _SEP = "\x00"
 _SENTENCE_BREAK_RE = re.compile(SENTENCE_BREAK)
 _PARAGRAPH_BREAK_RE = re.compile(PARAGRAPH_BREAK)
+
+
+def holds_sentence(line: pl.Expr, zh: pl.Expr | bool = False) -> pl.Expr:
+    """Whether each line is prose: it ends in terminal punctuation, or holds a sentence end
+    with more text after it, or (`zh` rows) holds a Chinese sentence end anywhere."""
+    prose = line.str.contains(TERMINAL_LINE) | line.str.contains(SENTENCE_INSIDE)
+    zh_expr = pl.lit(zh) if isinstance(zh, bool) else zh
+    return prose | (zh_expr & line.str.contains(ZH_SENTENCE_END))
+
+
+def prose_share(text: pl.Series, zh: pl.Series) -> pl.Series:
+    """Per text: the share of its (non-blank, stripped) line characters in lines that hold a
+    sentence (see `holds_sentence`); null for a text without any."""
+    table = line_table(text.fill_null(""), strip=True, drop_blank=True)
+    table = table.with_columns(zh.fill_null(False).gather(table["doc"]).alias("zh"))
+    line = pl.col("line")
+    agg = per_row(
+        text.len(), table, line.str.len_chars().sum().alias("all"),
+        line.filter(holds_sentence(line, pl.col("zh"))).str.len_chars().sum().alias("prose"),
+    )
+    return agg.select(
+        pl.when(pl.col("all") > 0).then(pl.col("prose").fill_null(0) / pl.col("all"))
+        .alias("prose_share")
+    ).to_series()
 
 
 def without_code_blocks(text: pl.Expr) -> pl.Expr:

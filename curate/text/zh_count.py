@@ -32,6 +32,7 @@ _BLOCK = 1  # in jieba's re_han_default: 一-鿕 a-z A-Z 0-9 + # & . _ % -
 _ENG = 2  # [a-zA-Z0-9]: single ones are glued into one word
 _WORD = 4  # alphanumeric: a token holding one is a word
 _ALPHA = 8  # a letter (not a digit): a word holding one is alphabetic
+_HAN = 16  # an ideograph in jieba's range: a word holding one is looked up in a lexicon
 _LOCK = threading.Lock()
 _DICT: Any = None
 
@@ -73,6 +74,7 @@ def _classes(codes: np.ndarray) -> np.ndarray:
     cls |= np.where(upper | lower | digit, _ENG, 0).astype(np.uint8)
     cls |= np.where(han | upper | lower | digit, _WORD, 0).astype(np.uint8)
     cls |= np.where(han | upper | lower, _ALPHA, 0).astype(np.uint8)
+    cls |= np.where(han, _HAN, 0).astype(np.uint8)
     # Characters outside the blocks: Python's own notion (str.isalnum / a \w non-digit).
     other = np.unique(codes[(cls & _BLOCK) == 0])
     if len(other):
@@ -91,29 +93,66 @@ def zh_word_counts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(words, characters in words, words holding a letter, stop-word occurrences) of each
     text, by jieba's dictionary-only segmentation without whitespace/punctuation tokens."""
-    texts = list(texts)
-    stop = frozenset(stopwords)
+    counts, _ = _segment(list(texts), frozenset(stopwords), None)
+    return counts[:, 0], counts[:, 1], counts[:, 2], counts[:, 3]
+
+
+class Lexicon:
+    """Words with a value each (a Zipf frequency, say), for look-ups during segmentation."""
+
+    def __init__(self, values: dict[str, float]) -> None:
+        words = list(values)
+        joined = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+        hashes = _hash_words(joined.astype(np.uint64),
+                             np.array([len(w) for w in words], dtype=np.int64))
+        order = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[order]
+        self.values = np.array([values[w] for w in words], dtype=np.float64)[order]
+        self.words = values
+
+
+def zh_word_values(texts: Iterable[str], lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
+    """(sum of the lexicon values of the words holding an ideograph, number of those words)
+    of each text, by the same segmentation as `zh_word_counts`; a word the lexicon lacks
+    counts with value 0."""
+    _, values = _segment(list(texts), frozenset(), lexicon)
+    return values[:, 0], values[:, 1].astype(np.int64)
+
+
+def _segment(texts: list[str], stop: frozenset[str], lexicon: Lexicon | None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Word counts (n x 4) and lexicon sums (n x 2) of each text."""
     if njit is None:
-        return _by_jieba(texts, stop)
+        return _by_jieba(texts, stop, lexicon)
     hashes, freqs, logtotal = _dictionary()
     stop_hashes = np.array(sorted(_hash([ord(c) for c in w]) for w in stop), dtype=np.uint64)
+    lex_hashes = lexicon.hashes if lexicon is not None else np.zeros(0, dtype=np.uint64)
+    lex_values = lexicon.values if lexicon is not None else np.zeros(0, dtype=np.float64)
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     out = np.zeros((len(texts), 4), dtype=np.int64)
+    values = np.zeros((len(texts), 2), dtype=np.float64)
     if len(codes):
         _count(codes.astype(np.uint64), _classes(codes), lengths, hashes, freqs, logtotal,
-               stop_hashes, out)
-    return out[:, 0], out[:, 1], out[:, 2], out[:, 3]
+               stop_hashes, lex_hashes, lex_values, out, values)
+    return out, values
 
 
-def _by_jieba(texts: list[str], stop: frozenset[str]) -> tuple[np.ndarray, ...]:
+def _by_jieba(texts: list[str], stop: frozenset[str], lexicon: Lexicon | None
+              ) -> tuple[np.ndarray, np.ndarray]:
     import re
 
     letter = re.compile(r"[^\W\d_]").search
+    han = re.compile(r"[\u4e00-\u9fd5]").search
+    segmented = segment_zh(texts)
     rows = [(len(ws), sum(map(len, ws)), sum(1 for w in ws if letter(w)),
-             sum(1 for w in ws if w in stop)) for ws in segment_zh(texts)]
+             sum(1 for w in ws if w in stop)) for ws in segmented]
     out = np.array(rows, dtype=np.int64).reshape(len(texts), 4)
-    return out[:, 0], out[:, 1], out[:, 2], out[:, 3]
+    words = lexicon.words if lexicon is not None else {}
+    sums = [[(words.get(w, 0.0), 1.0) for w in ws if han(w)] for ws in segmented]
+    values = np.array([[sum(v for v, _ in s), float(len(s))] for s in sums],
+                      dtype=np.float64).reshape(len(texts), 2)
+    return out, values
 
 
 def _identity(fn: Any) -> Any:
@@ -146,13 +185,16 @@ def _find(sorted_hashes: np.ndarray, h: np.uint64) -> int:  # pragma: no cover
 
 @_jit
 def _emit(codes: np.ndarray, cls: np.ndarray, s: int, e: int, stop_hashes: np.ndarray,
-          row: np.ndarray) -> None:  # pragma: no cover
+          lex_hashes: np.ndarray, lex_values: np.ndarray, row: np.ndarray,
+          values: np.ndarray) -> None:  # pragma: no cover
     word = False
     alpha = False
+    han = False
     h = _H0
     for k in range(s, e):
         word = word or (cls[k] & _WORD) != 0
         alpha = alpha or (cls[k] & _ALPHA) != 0
+        han = han or (cls[k] & _HAN) != 0
         h = h * _P + codes[k]
     if not word:
         return
@@ -162,12 +204,18 @@ def _emit(codes: np.ndarray, cls: np.ndarray, s: int, e: int, stop_hashes: np.nd
         row[2] += 1
     if len(stop_hashes) and _find(stop_hashes, h) >= 0:
         row[3] += 1
+    if han and len(lex_hashes):
+        pos = _find(lex_hashes, h)
+        if pos >= 0:
+            values[0] += lex_values[pos]
+        values[1] += 1.0
 
 
 @_jit
 def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, hashes: np.ndarray,
-           freqs: np.ndarray, logtotal: float, stop_hashes: np.ndarray,
-           row: np.ndarray) -> None:  # pragma: no cover
+           freqs: np.ndarray, logtotal: float, stop_hashes: np.ndarray, lex_hashes: np.ndarray,
+           lex_values: np.ndarray, row: np.ndarray,
+           values: np.ndarray) -> None:  # pragma: no cover
     n = end - start
     route_p = np.empty(n + 1, dtype=np.float64)
     route_x = np.empty(n + 1, dtype=np.int64)
@@ -207,18 +255,22 @@ def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, hashes: np.
             buf += 1
         else:
             if buf:
-                _emit(codes, cls, start + x - buf, start + x, stop_hashes, row)
+                _emit(codes, cls, start + x - buf, start + x, stop_hashes, lex_hashes,
+                      lex_values, row, values)
                 buf = 0
-            _emit(codes, cls, start + x, start + y, stop_hashes, row)
+            _emit(codes, cls, start + x, start + y, stop_hashes, lex_hashes, lex_values, row,
+                  values)
         x = y
     if buf:
-        _emit(codes, cls, start + n - buf, start + n, stop_hashes, row)
+        _emit(codes, cls, start + n - buf, start + n, stop_hashes, lex_hashes, lex_values, row,
+              values)
 
 
 @_jit
 def _count(codes: np.ndarray, cls: np.ndarray, lengths: np.ndarray, hashes: np.ndarray,
-           freqs: np.ndarray, logtotal: float, stop_hashes: np.ndarray,
-           out: np.ndarray) -> None:  # pragma: no cover
+           freqs: np.ndarray, logtotal: float, stop_hashes: np.ndarray, lex_hashes: np.ndarray,
+           lex_values: np.ndarray, out: np.ndarray,
+           values: np.ndarray) -> None:  # pragma: no cover
     pos = 0
     for d in range(len(lengths)):
         end = pos + lengths[d]
@@ -228,9 +280,11 @@ def _count(codes: np.ndarray, cls: np.ndarray, lengths: np.ndarray, hashes: np.n
                 j = i
                 while j < end and (cls[j] & _BLOCK) != 0:
                     j += 1
-                _block(codes, cls, i, j, hashes, freqs, logtotal, stop_hashes, out[d])
+                _block(codes, cls, i, j, hashes, freqs, logtotal, stop_hashes, lex_hashes,
+                       lex_values, out[d], values[d])
                 i = j
             else:
-                _emit(codes, cls, i, i + 1, stop_hashes, out[d])
+                _emit(codes, cls, i, i + 1, stop_hashes, lex_hashes, lex_values, out[d],
+                      values[d])
                 i += 1
         pos = end

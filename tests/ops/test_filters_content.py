@@ -30,7 +30,7 @@ def test_flagged_words_english_ratio_per_word() -> None:
     def doc(k: int) -> str:
         return " ".join(["casino bonus"] * k + WORDS[: 200 - 2 * k])
 
-    out = run(FlaggedWords(FlaggedWordsParams(rules="en")), [doc(9), doc(10)])
+    out = run(FlaggedWords(FlaggedWordsParams(rules="en", min_distinct=1)), [doc(9), doc(10)])
     assert out["flagged_words"].to_list() == [9, 10]
     assert out["flagged_words_ratio"].to_list() == pytest.approx([0.045, 0.05])
     assert out[REASON].to_list() == [None, "flagged_words"]
@@ -47,10 +47,34 @@ def test_flagged_words_chinese_ratio_per_character() -> None:
         return "百家乐" * k + "".join(ZH[:n])
 
     inside, outside = doc(2, 594), doc(2, 593)  # 6 / 600 and 6 / 599
-    out = run(FlaggedWords(FlaggedWordsParams(rules="zh")), [inside, outside])
+    out = run(FlaggedWords(FlaggedWordsParams(rules="zh", min_distinct=1)), [inside, outside])
     assert out["flagged_words"].to_list() == [2, 2]
     assert out["flagged_words_ratio"].to_list() == pytest.approx([0.01, 6 / 599])
     assert out[REASON].to_list() == [None, "flagged_words"]
+
+
+def test_flagged_words_one_word_is_a_topic_two_are_spam() -> None:
+    # A page about a casino names it often; spam uses a vocabulary.
+    topic = "澳门的赌场很多。" + "赌场" * 6 + "".join(ZH[:200])
+    spam = "百家乐" * 3 + "现金网" * 3 + "".join(ZH[:200])
+    out = run(FlaggedWords(FlaggedWordsParams(rules="zh")), [topic, spam])
+    assert out["flagged_words_distinct"].to_list() == [1, 2]
+    assert out["flagged_words_ratio"][0] > 0.01
+    assert out[REASON].to_list() == [None, "flagged_words"]
+
+
+def test_flagged_words_two_character_chinese_words_match_whole_words_only() -> None:
+    # 性药 inside 抗菌性药物 and 下注 inside 下注射 are not flagged; 色情 as a word is.
+    out = run(FlaggedWords(FlaggedWordsParams(rules="zh")),
+              ["研究了抗菌性药物的耐药性。", "医生在下注射器前消毒。", "戒色，色情不要看。"])
+    assert out["flagged_words"].to_list() == [0, 0, 1]
+    assert out["flagged_words_matched"].to_list() == [[], [], ["色情"]]
+
+
+def test_flagged_words_traditional_chinese_is_matched_in_simplified() -> None:
+    out = run(FlaggedWords(FlaggedWordsParams(rules="zh")), ["百家樂和現金網，百家樂"])
+    assert out["flagged_words_matched"][0].to_list() == ["百家乐", "现金网"]  # most frequent first
+    assert out["flagged_words"][0] == 3
 
 
 def test_flagged_words_lists_are_shipped_for_both_languages() -> None:

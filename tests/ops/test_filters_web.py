@@ -178,6 +178,22 @@ def test_fineweb_ignores_code_blocks_and_blank_lines() -> None:
 
 def test_fineweb_zh_line_holding_a_sentence_counts_as_punctuated() -> None:
     text = "这是一段很长的中文段落。它在页面抽取时被截断了，所以结尾没有"
-    out = fineweb([text], rules="zh")
+    out = fineweb([text], rules="zh", min_lines=1)
     assert out["fw_line_punct_ratio"][0] == 1.0
-    assert fineweb([text], rules="en")["fw_line_punct_ratio"][0] == 0.0
+    assert fineweb([text], rules="en", min_lines=1)["fw_line_punct_ratio"][0] == 0.0
+
+
+def test_fineweb_line_holding_a_sentence_counts_as_punctuated_in_english_too() -> None:
+    # A one-paragraph review, cut off at the end: its one line holds two sentences.
+    text = "Great little phone. The battery lasts two days and the screen is"
+    assert fineweb([text], rules="en", min_lines=1)["fw_line_punct_ratio"][0] == 1.0
+
+
+def test_fineweb_line_shares_need_three_lines() -> None:
+    # One or two lines say nothing about a page's layout: not measured, not rejected.
+    short = "Title without a stop\nand a body without one either"
+    page = "Home\nAbout us\nContact\nShop"
+    out = fineweb([short, page], rules="en")
+    assert out["fw_line_punct_ratio"].to_list() == [None, 0.0]
+    assert out["fw_short_line_ratio"].to_list() == [None, 1.0]
+    assert out[REASON].to_list() == [None, "line_punct_ratio"]

@@ -65,10 +65,13 @@ class NormalizePunctuation(RowOperator):
                 pattern = rf"(\p{{Han}}[”」』）]?){h}|{h}(\p{{Han}}|[“「『（])"
                 to_zh_count = to_zh_count + to_zh.str.count_matches(pattern).fill_null(0)
                 to_zh = to_zh.str.replace_all(pattern, f"${{1}}{full}${{2}}")
-            # A period ending a Chinese sentence.
-            period = r"(\p{Han})\.(\s|$)"
-            to_zh_count = to_zh_count + to_zh.str.count_matches(period).fill_null(0)
-            to_zh = to_zh.str.replace_all(period, "${1}。${2}")
+            # A period ending a Chinese sentence: before a space, the end or the next
+            # sentence ("关系.认为"). Matches do not overlap, so a second round takes the
+            # periods whose ideograph the first round consumed ("甲.乙.丙").
+            period = r"(\p{Han}[”」』）]?)\.(\s|$|\p{Han}|[“「『（])"
+            for _ in range(2):
+                to_zh_count = to_zh_count + to_zh.str.count_matches(period).fill_null(0)
+                to_zh = to_zh.str.replace_all(period, "${1}。${2}")
             fulls = [full for _, full in PUNCT_PAIRS] + ["。"]
             halves = [half for half, _ in PUNCT_PAIRS] + ["."]
             en_pattern = "[" + "".join(fulls) + "]"

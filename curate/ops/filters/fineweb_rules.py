@@ -9,11 +9,16 @@ from dataclasses import dataclass
 import polars as pl
 
 from curate.ops.base import register
-from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.ops.filters.routing import (
+    MIN_LINES_DOC,
+    RULE_LANG,
+    RULES_DOC,
+    RoutedFilter,
+    Rules,
+)
 from curate.params import param
 from curate.text import (
-    TERMINAL_LINE,
-    ZH_SENTENCE_END,
+    holds_sentence,
     line_table,
     per_row,
     without_code_blocks,
@@ -46,6 +51,7 @@ class FinewebRulesParams:
         0.3, "zh: reject when the share of short lines is at least this"
     )
     skip_code_blocks: bool = param(True, "leave lines of ``` fenced code blocks out of the ratios")
+    min_lines: int = param(3, MIN_LINES_DOC)
 
     def validate(self) -> tuple[str, str] | None:
         """Check the ranges."""
@@ -77,9 +83,9 @@ class FinewebRules(RoutedFilter):
         table = line_table(prose, strip=True, drop_blank=True)
         table = table.with_columns(zh.gather(table["doc"]).alias("zh"))
         line = pl.col("line")
-        punct = line.str.contains(TERMINAL_LINE) | (
-            pl.col("zh") & line.str.contains(ZH_SENTENCE_END)
-        )
+        # A line ends in punctuation (FineWeb), or holds a sentence with more text after it:
+        # one-paragraph prose is one line, which must not read as a line without punctuation.
+        punct = holds_sentence(line, pl.col("zh"))
         short = line.str.len_chars() <= pl.when(pl.col("zh")).then(
             p.zh_short_line_length).otherwise(p.short_line_length)
         agg = per_row(
@@ -89,8 +95,10 @@ class FinewebRules(RoutedFilter):
         dup = duplicate_pieces(prose.str.split("\n"))
         ratio = self.ratio
         batch = batch.with_columns(
-            ratio(pl.lit(agg["punct"]), pl.lit(agg["n"])).alias("fw_line_punct_ratio"),
-            ratio(pl.lit(agg["short"]), pl.lit(agg["n"])).alias("fw_short_line_ratio"),
+            self.line_share(pl.lit(agg["punct"]), pl.lit(agg["n"]), p.min_lines)
+            .alias("fw_line_punct_ratio"),
+            self.line_share(pl.lit(agg["short"]), pl.lit(agg["n"]), p.min_lines)
+            .alias("fw_short_line_ratio"),
             ratio(pl.lit(dup["dup_chars"]), pl.lit(dup["chars"])).alias("fw_dup_line_char_ratio"),
             ratio(text.str.count_matches("\n"), word_count(text)).alias("fw_newline_ratio"),
         )

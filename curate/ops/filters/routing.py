@@ -13,6 +13,8 @@ from curate.text import is_chinese
 Rules = Literal["auto", "zh", "en"]
 RULE_LANG = "rule_lang"
 RULES_DOC = "rule set: auto (by `lang`, else by CJK share), zh or en for every row"
+MIN_LINES_DOC = ("line shares are measured on documents of at least this many non-blank lines "
+                 "(null below, no rejection)")
 
 
 class RoutedFilter(RowOperator):
@@ -42,3 +44,10 @@ class RoutedFilter(RowOperator):
     def ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
         """num / den as a float, 0 where den is 0."""
         return pl.when(den > 0).then(num.cast(pl.Float64) / den).otherwise(0.0)
+
+    @staticmethod
+    def line_share(num: pl.Expr, lines: pl.Expr, min_lines: int) -> pl.Expr:
+        """num / lines as a float, null (not measured) for a document of fewer than
+        `min_lines` lines: the share of one or two lines says nothing about a page's layout
+        (a one-paragraph answer ending in "……" would be 100 % ellipsis lines)."""
+        return pl.when(lines >= max(min_lines, 1)).then(num.cast(pl.Float64) / lines)

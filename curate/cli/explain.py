@@ -144,11 +144,10 @@ def q_text_table(row: pl.DataFrame) -> Table:
                       f"weight {aspect.aspect.weight:g}", f"{aspect.badness:.3g}",
                       f"{aspect.factor:.4g}")
         for c in aspect.checks:
-            good, bad = c.check.good, c.check.bad
-            if lang == "zh" and c.check.zh_good is not None and c.check.zh_bad is not None:
-                good, bad = c.check.zh_good, c.check.zh_bad
-            table.add_row(f"  {c.check.name}", c.column or "-", _num(c.value),
-                          f"{good:g} → {bad:g}", _num(c.badness), "")
+            anchors = c.check.anchors(lang == "zh")
+            span = "not for zh" if anchors is None else f"{anchors[0]:g} → {anchors[1]:g}"
+            table.add_row(f"  {c.check.name}", c.column or "-", _num(c.value), span,
+                          _num(c.badness), "")
         product *= aspect.factor
     table.add_row("[bold]q_text[/bold]", "", "", "", "", f"[bold]{product:.4g}[/bold]")
     table.caption = "signal - : not measured in this run (neutral, badness 0)"

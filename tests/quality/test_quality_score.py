@@ -37,8 +37,8 @@ def test_q_overall_is_the_weighted_mean_of_the_scored_dimensions(tmp_path: Path)
     weights = {"q_text": 1.0, "q_info": 5.0, "q_density": 3.0}
     run_pipeline(make_config(tmp_path, [{"op": "quality_score", "weights": weights}]))
     stats = read_dir(tmp_path / "run" / "stats")
-    assert stats["q_info"].null_count() == 5  # no model: q_info is not scored ...
-    expected = (stats["q_text"] + 3 * stats["q_density"]) / 4  # ... and not weighed
+    assert stats["q_info"].null_count() == 0  # no model: the vocabulary estimate
+    expected = (stats["q_text"] + 5 * stats["q_info"] + 3 * stats["q_density"]) / 9
     assert stats["q_overall"].to_list() == pytest.approx(expected.to_list())
 
 

@@ -70,8 +70,9 @@ def test_a_check_reads_the_first_signal_present() -> None:
 
 
 def test_stopword_ratio_is_stop_words_per_word() -> None:
-    assert score({"gopher_stopwords": 1, "gopher_words": 20}) == pytest.approx(
-        1 - 0.5 * (0.05 - 0.08) / (0.02 - 0.08))
+    # en: good 0.25, bad 0.05 stop words per word (curate's stop-word list).
+    assert score({"gopher_stopwords": 3, "gopher_words": 20}) == pytest.approx(
+        1 - 0.5 * (0.15 - 0.25) / (0.05 - 0.25))
     assert score({"gopher_stopwords": 0, "gopher_words": 0}) == pytest.approx(1 - 0.5)
     assert score({"gopher_stopwords": 0}) == 1.0  # without the word count: not measured
 

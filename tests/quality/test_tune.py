@@ -15,6 +15,7 @@ import pytest
 from curate.cli.tune import tune
 from curate.engine import run_pipeline
 from curate.errors import ConfigError
+from curate.ops.quality.score import DEFAULT_WEIGHTS
 from tests.conftest import REPO, make_config, read_dir
 
 STAGES: list[dict[str, Any]] = [
@@ -29,7 +30,7 @@ CHANGES = ["select.min_q_text=0.9", "select_top.fraction=0.4", 'select_top.by=["
 
 def with_changes(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     new = [dict(s) for s in stages]
-    new[1]["weights"] = {"q_text": 0.4, "q_info": 0.4, "q_density": 1.0}
+    new[1]["weights"] = {**DEFAULT_WEIGHTS, "q_density": 1.0}
     new[2]["min_q_text"] = 0.9
     new[3].update(fraction=0.4, by=["domain"])
     return new

@@ -3,7 +3,9 @@
 - `q_text` (text quality): well-formedness from the stored heuristic signals, see
   `curate.ops.quality.text_quality` for the formula, term by term;
 - `q_info` (information quality): the quality classifier's probability of "high" (reference
-  text rather than raw web text), see `curate.ops.quality.training`;
+  text rather than raw web text), see `curate.ops.quality.training`; with no classifier, how
+  ordinary the document's vocabulary is (the mean Zipf frequency of its words, a unigram
+  language model; see `curate.text.frequency`), scaled between VOCABULARY norms;
 - `q_density` (information density): compressibility, distinct word and bigram ratios and word
   entropy, normalised per language, see `curate.ops.quality.density`;
 - `q_overall`: sum(weight * score) / sum(weight) over the dimensions that have a score.
@@ -19,8 +21,17 @@ import polars as pl
 from curate.errors import CurateError
 from curate.models import load_classifier
 from curate.ops.base import RowOperator, register
-from curate.ops.quality.density import MEASURES, WORDS, density_measures, q_density
-from curate.ops.quality.text_quality import LANG, MOJIBAKE, is_zh, mojibake_ratio, q_text
+from curate.ops.quality.density import MEASURES, WORDS, Norm, density_measures, q_density
+from curate.ops.quality.text_quality import (
+    DIGITS,
+    LANG,
+    MOJIBAKE,
+    PROSE,
+    UPPER,
+    is_zh,
+    mojibake_ratio,
+    q_text,
+)
 from curate.ops.quality.training import (
     MAX_CHARS,
     POSITIVE,
@@ -29,17 +40,31 @@ from curate.ops.quality.training import (
     ensure_model,
 )
 from curate.params import param
-from curate.text import is_chinese
+from curate.text import is_chinese, prose_share
+from curate.text.frequency import mean_zipf
 
 DIMENSIONS = ("q_text", "q_info", "q_density")
-DEFAULT_WEIGHTS = {"q_text": 0.4, "q_info": 0.4, "q_density": 0.2}
+# Measured on real text labelled good and bad (bench/realdata.py: Wikipedia, Zhihu, abstracts,
+# news, SMS, web pages): ranking the bad below the good, q_text alone reaches a ROC-AUC of
+# 0.89 (zh) and 0.90 (en), the vocabulary q_info 0.55-0.67 (zh) and 0.65-0.85 (en), q_density
+# 0.42-0.60 (zh); with 0.4 / 0.4 / 0.2 the mix fell below q_text alone (zh 0.83).
+DEFAULT_WEIGHTS = {"q_text": 0.6, "q_info": 0.3, "q_density": 0.1}
+# A text of fewer words has no sentence structure worth a prose share (a chat message
+# without a full stop is not a page of menu lines).
+MIN_PROSE_WORDS = 20
+ZIPF = "word_zipf"
+# q_info without a classifier: the mean Zipf frequency of the words mapped to [0, 1]. `high`:
+# about the 25th percentile of reference prose (Chinese Wikipedia paragraphs from cmrc2018:
+# 4.75; BBC articles: 5.53), so typical prose scores 1; `low`: one Zipf unit below, words ten
+# times rarer on average, where keyword lists, product codes and spun text sit.
+VOCABULARY = {"en": Norm(4.5, 5.5), "zh": Norm(3.8, 4.8)}
 
 
 @dataclass
 class QualityScoreParams:
     model: str | None = param(
-        None, "fastText quality model (relative to the pipeline file); none: q_info is null "
-        "and q_overall weighs the other dimensions")
+        None, "fastText quality model (relative to the pipeline file); none: q_info is how "
+        "ordinary the vocabulary is (word frequencies), a rougher estimate")
     train_positive: list[str] = param(
         [], "reference corpora (PATH or PATH:COLUMN=VALUE) to train `model` from on first use, "
         "when the file does not exist yet")
@@ -90,29 +115,40 @@ class QualityScore(RowOperator):
 
     name = "quality_score"
     Params = QualityScoreParams
-    signals = (LANG, MOJIBAKE, WORDS, *MEASURES)
+    signals = (LANG, MOJIBAKE, PROSE, DIGITS, UPPER, ZIPF, WORDS, *MEASURES)
     annotations = (*DIMENSIONS, "q_overall")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
         p: QualityScoreParams = self.params
         text = self.text.fill_null("")
+        cased = text.str.count_matches(r"[\p{Lu}\p{Ll}]")
         batch = batch.with_columns(
             pl.when(is_chinese(batch.columns, text)).then(pl.lit("zh")).otherwise(pl.lit("en"))
             .alias(LANG),
             mojibake_ratio(text).alias(MOJIBAKE),
+            pl.when(text.str.len_chars() > 0)
+            .then(text.str.count_matches(r"\p{N}") / text.str.len_chars()).alias(DIGITS),
+            pl.when(cased > 0).then(text.str.count_matches(r"\p{Lu}") / cased).alias(UPPER),
         )
         texts = batch[self.context.text_column].fill_null("")
-        batch = batch.with_columns(density_measures(texts, batch[LANG] == "zh"))
+        zh = batch[LANG] == "zh"
+        batch = batch.with_columns(
+            *density_measures(texts, zh).get_columns(), prose_share(texts, zh).alias(PROSE),
+            mean_zipf(texts, zh).alias(ZIPF),
+        ).with_columns(pl.when(pl.col(WORDS) >= MIN_PROSE_WORDS).then(pl.col(PROSE)).alias(PROSE))
         batch = batch.with_columns(
             q_text(batch.columns), q_density(is_zh()), self._q_info(texts)
         )
         return batch.with_columns(overall(p.weights))
 
-    def _q_info(self, texts: pl.Series) -> pl.Series:
-        """The classifier's probability of `label` per text; nulls without a model."""
+    def _q_info(self, texts: pl.Series) -> pl.Series | pl.Expr:
+        """The classifier's probability of `label` per text; without a model, the vocabulary
+        estimate (0 for a text without words)."""
         p: QualityScoreParams = self.params
         if p.model is None:
-            return pl.Series("q_info", [None] * texts.len(), dtype=pl.Float64)
+            zh, en = VOCABULARY["zh"], VOCABULARY["en"]
+            return (pl.when(is_zh()).then(zh.scale(pl.col(ZIPF))).otherwise(en.scale(pl.col(ZIPF)))
+                    .fill_null(0.0).alias("q_info"))
         base = Path(self.context.config_dir)
         model = ensure_model(
             base / p.model, [CorpusSpec.parse(s) for s in p.train_positive],

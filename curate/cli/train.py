@@ -1,6 +1,7 @@
-"""`curate train quality --positive REF... --negative RAW... --out MODEL`: train the fastText
-quality classifier behind q_info (Chinese segmented with jieba, word n-grams), hold out a
-stratified split and print its precision, recall, F1 and ROC-AUC.
+"""`curate train quality --positive REF... --negative RAW... --out MODEL`: train the quality
+classifier behind q_info (logistic regression on hashed word n-grams, Chinese segmented with
+jieba; the same bytes on every machine), hold out a stratified split and print its precision,
+recall, F1 and ROC-AUC.
 
 Corpora are any supported input (file, folder, glob, run folder); `PATH:COLUMN=VALUE` keeps
 only the rows whose COLUMN equals VALUE (e.g. `sms.parquet:label=spam`). The model is written
@@ -10,13 +11,14 @@ to --out and a JSON report (inputs, seed, counts, metrics) beside it (`MODEL.jso
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from curate.models.classifier import TrainOptions
+from curate.models.linear import LinearOptions
 from curate.ops.quality.training import MAX_CHARS, CorpusSpec, report_path, train_quality_model
 
 
@@ -44,26 +46,38 @@ def add_quality_parser(kinds: Any) -> None:
                          metavar="CORPUS", help="raw or low-quality corpora")
     quality.add_argument("--out", type=Path, required=True, help="model file to write (.bin)")
     quality.add_argument("--random-seed", type=int, default=0,
-                         help="seed of the split and of fastText (default 0)")
+                         help="seed of the held-out split (default 0)")
     quality.add_argument("--holdout", type=float, default=0.2,
                          help="share of each class held out for the metrics (default 0.2)")
     quality.add_argument("--max-chars", type=int, default=MAX_CHARS,
                          help=f"characters of each document read (default {MAX_CHARS}; "
                          "quality_score's max_chars should match)")
-    defaults = TrainOptions()
-    quality.add_argument("--epoch", type=int, default=defaults.epoch)
-    quality.add_argument("--lr", type=float, default=defaults.lr)
-    quality.add_argument("--dim", type=int, default=defaults.dim)
-    quality.add_argument("--word-ngrams", type=int, default=defaults.word_ngrams)
-    quality.add_argument("--bucket", type=int, default=defaults.bucket,
-                         help="hash buckets of word n-grams (model size grows with it)")
+    add_model_options(quality, LinearOptions())
     quality.set_defaults(handler=run_train_quality)
+
+
+def add_model_options(parser: argparse.ArgumentParser, defaults: LinearOptions,
+                      char_note: str = "") -> None:
+    """The model options a `curate train` kind takes (unset: the trainer's choice)."""
+    for flag, kind, default, note in (
+            ("--buckets", int, defaults.buckets, "; hashed n-gram columns, the model grows with "
+             "it"),
+            ("--l2", float, defaults.l2, "; L2 penalty per training example"),
+            ("--max-iter", int, defaults.max_iter, "; L-BFGS iterations"),
+            ("--char-ngrams", int, defaults.char_ngrams,
+             f"; character n-grams of each word, 1 .. this long{char_note}")):
+        parser.add_argument(flag, type=kind, default=None, help=f"default {default}{note}")
+
+
+def model_options(args: argparse.Namespace, defaults: LinearOptions) -> LinearOptions:
+    """`defaults` with the model options given on the command line."""
+    given = {name: getattr(args, name) for name in ("buckets", "l2", "max_iter", "char_ngrams")}
+    return dataclasses.replace(defaults, **{k: v for k, v in given.items() if v is not None})
 
 
 def run_train_quality(args: argparse.Namespace, console: Console) -> int:
     """Handler of `curate train quality`."""
-    options = TrainOptions(epoch=args.epoch, lr=args.lr, dim=args.dim,
-                           word_ngrams=args.word_ngrams, bucket=args.bucket)
+    options = model_options(args, LinearOptions())
     with console.status("training the quality classifier"):
         report = train_quality_model(
             [CorpusSpec.parse(p) for p in args.positive],

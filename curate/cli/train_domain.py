@@ -1,4 +1,4 @@
-"""`curate train domain --seed CORPUS... --out MODEL`: train the fastText domain classifier.
+"""`curate train domain --seed CORPUS... --out MODEL`: train the domain classifier.
 
 Multi-class, from corpora with a `domain` column (or any label column); a stratified split is
 held out and its accuracy, macro F1 and per-domain precision and recall are printed.
@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from curate.cli.train import add_model_options
 from curate.ops.domain.training import (
     DOMAIN_OPTIONS,
     LABEL_COLUMN,
@@ -25,8 +26,8 @@ from curate.ops.domain.training import (
 )
 from curate.ops.quality.training import report_path
 
-# fastText options a flag may set (unset: the trainer's choice for the texts).
-OPTION_FLAGS = ("epoch", "lr", "dim", "word_ngrams", "bucket", "minn", "maxn")
+# Model options a flag may set (unset: the trainer's choice for the texts).
+OPTION_FLAGS = ("buckets", "l2", "max_iter", "char_ngrams")
 
 
 def add_domain_parser(train_subparsers: Any) -> None:
@@ -41,20 +42,14 @@ def add_domain_parser(train_subparsers: Any) -> None:
     domain.add_argument("--label-column", default=LABEL_COLUMN,
                         help=f"column holding each document's domain (default {LABEL_COLUMN})")
     domain.add_argument("--random-seed", type=int, default=0,
-                        help="seed of the split and of fastText (default 0)")
+                        help="seed of the held-out split (default 0)")
     domain.add_argument("--holdout", type=float, default=0.2,
                         help="share of each domain held out for the metrics (default 0.2)")
     domain.add_argument("--max-chars", type=int, default=MAX_CHARS,
                         help=f"characters of each document read (default {MAX_CHARS}; "
                         "domain_classify's max_chars should match)")
-    d = DOMAIN_OPTIONS
-    for flag, kind, default, note in (
-            ("--epoch", int, d.epoch, ""), ("--lr", float, d.lr, ""), ("--dim", int, d.dim, ""),
-            ("--word-ngrams", int, d.word_ngrams, ""),
-            ("--bucket", int, d.bucket, "; hash buckets of n-grams, the model grows with it"),
-            ("--minn", int, d.minn, f"; {SHORT_TEXT_OPTIONS.minn} for short texts"),
-            ("--maxn", int, d.maxn, f"; {SHORT_TEXT_OPTIONS.maxn} for short texts")):
-        domain.add_argument(flag, type=kind, default=None, help=f"default {default}{note}")
+    add_model_options(domain, DOMAIN_OPTIONS,
+                      f"; {SHORT_TEXT_OPTIONS.char_ngrams} for short texts")
     domain.set_defaults(handler=run_train_domain)
 
 

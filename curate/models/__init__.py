@@ -1,6 +1,14 @@
-"""Models curate trains itself: fastText supervised classifiers (quality, domain)."""
+"""Models curate trains itself: deterministic linear classifiers (quality, domain) and the
+fastText proxy of the fine-tune ablations."""
 
-from curate.models.classifier import TextClassifier, fasttext_line, load_classifier
+from curate.models.classifier import (
+    FastTextModel,
+    LinearModel,
+    TextClassifier,
+    fasttext_line,
+    load_classifier,
+)
 from curate.models.metrics import binary_metrics, roc_auc
 
-__all__ = ["TextClassifier", "binary_metrics", "fasttext_line", "load_classifier", "roc_auc"]
+__all__ = ["FastTextModel", "LinearModel", "TextClassifier", "binary_metrics", "fasttext_line",
+           "load_classifier", "roc_auc"]

@@ -34,6 +34,9 @@ class LinearOptions:
     bigrams: bool = True
     l2: float = 1e-4  # L2 penalty on the weights, per training example
     max_iter: int = 30  # L-BFGS iterations
+    # Also the character n-grams of each token, of 1 .. this many characters (0: none); short
+    # texts such as titles gain from them (fastText's minn / maxn).
+    char_ngrams: int = 0
 
 
 FEATURE_CHUNK = 2048  # lines whose tokens are tabled at once (bounds the memory used)
@@ -62,6 +65,8 @@ def _hashed_chunk(lines: Sequence[str], options: LinearOptions) -> sparse.csr_ma
         following = pl.col("token").shift(-1).over("doc")
         grams.append(tokens.select("doc", (pl.col("token") + " " + following).alias("gram"))
                      .drop_nulls("gram"))
+    if options.char_ngrams:
+        grams += _char_grams(tokens, options.char_ngrams)
     counts = (pl.concat(grams)
               .select("doc", (pl.col("gram").hash(HASH_SEED) % options.buckets)
                       .cast(pl.Int64).alias("column"))
@@ -73,6 +78,20 @@ def _hashed_chunk(lines: Sequence[str], options: LinearOptions) -> sparse.csr_ma
     matrix.sort_indices()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix
+
+
+def _char_grams(tokens: pl.DataFrame, longest: int) -> list[pl.DataFrame]:
+    """(doc, gram) frames of the tokens' character n-grams, n = 1 .. longest, marked so that
+    no gram equals a word."""
+    chars = (tokens.with_row_index("tok")
+             .select("doc", "tok", pl.col("token").str.split("").alias("char"))
+             .explode("char"))
+    out = []
+    for n in range(1, longest + 1):
+        gram = pl.concat_str([pl.col("char").shift(-k).over("tok") for k in range(n)])
+        out.append(chars.select("doc", (pl.lit(f"\x01{n}") + gram).alias("gram"))
+                   .drop_nulls("gram"))
+    return out
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
@@ -184,7 +203,8 @@ class LinearClassifier:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
         o = self.options
         np.savez(tmp, weights=self.weights, bias=self.bias, labels=np.array(self.labels),
-                 options=np.array([o.buckets, int(o.bigrams), o.l2, o.max_iter]))
+                 options=np.array([o.buckets, int(o.bigrams), o.l2, o.max_iter,
+                                   o.char_ngrams]))
         os.replace(tmp, path)
         return path
 
@@ -193,8 +213,9 @@ class LinearClassifier:
         """Load a model written by `save`."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                buckets, bigrams, l2, max_iter = data["options"].tolist()
-                options = LinearOptions(int(buckets), bool(bigrams), float(l2), int(max_iter))
+                buckets, bigrams, l2, max_iter, *rest = data["options"].tolist()
+                options = LinearOptions(int(buckets), bool(bigrams), float(l2), int(max_iter),
+                                        int(rest[0]) if rest else 0)
                 return cls([str(v) for v in data["labels"]], data["weights"], data["bias"],
                            options)
         except (OSError, KeyError, ValueError) as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from curate.errors import CurateError
-from curate.models import TextClassifier, load_classifier
+from curate.models import FastTextModel, TextClassifier, load_classifier
 from curate.models.classifier import TrainOptions
 from finetune.backends import META_FILE, TrainResult, write_meta
 from finetune.config import FinetuneConfig
@@ -80,7 +80,7 @@ def train(
     )
     start = time.perf_counter()
     try:
-        model = TextClassifier.train(train_set.texts, train_set.labels, seed, options)
+        model = FastTextModel.train(train_set.texts, train_set.labels, seed, options)
     except CurateError as exc:
         raise ValueError(f"{exc} (fasttext_lr is {cfg.fasttext_lr}, fasttext_bucket "
                          f"{cfg.fasttext_bucket})") from exc

@@ -11,8 +11,8 @@ import pytest
 from curate.config import EngineSection
 from curate.engine.executors import RayExecutor
 from curate.errors import ConfigError, CurateError
-from curate.models import TextClassifier
-from curate.models.classifier import TrainOptions
+from curate.models import LinearModel
+from curate.models.linear import LinearOptions
 from tests.cluster import probes
 from tests.conftest import make_config
 
@@ -72,9 +72,8 @@ def test_a_task_larger_than_every_node_is_refused_up_front(ray_here: None) -> No
 
 
 def test_models_load_once_per_worker_process(ray_here: None, tmp_path: Path) -> None:
-    classifier = TextClassifier.train(["球队 在 比赛 中 获胜", "股市 上涨 投资者 收益"] * 20,
-                                      ["sports", "finance"] * 20, seed=1,
-                                      options=TrainOptions(bucket=100_000))
+    classifier = LinearModel.train(["球队 在 比赛 中 获胜", "股市 上涨 投资者 收益"] * 20,
+                                   ["sports", "finance"] * 20, LinearOptions(buckets=2**16))
     path = str(classifier.save(tmp_path / "domain.bin"))
     executor = RayExecutor(EngineSection(max_in_flight=1))
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from curate.models.classifier import TrainOptions
+from curate.models.linear import LinearOptions
 from curate.ops.domain.training import train_domain_model
 from curate.sample import generate_sample
 
 # Small and fast: the classifier reads 600 characters of each document.
 MAX_CHARS = 600
-OPTIONS = TrainOptions(lr=0.5, dim=32, bucket=100_000, threads=11)
+OPTIONS = LinearOptions(buckets=2**16)
 
 
 @pytest.fixture(scope="session")

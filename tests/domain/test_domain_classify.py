@@ -73,7 +73,7 @@ def test_a_missing_model_without_training_data_is_an_error(tmp_path, small_sampl
 def test_curate_train_domain_prints_held_out_metrics(tmp_path, seed_corpus, capsys) -> None:
     out = tmp_path / "domain.bin"
     code = main(["train", "domain", "--seed", str(seed_corpus), "--out", str(out),
-                 "--dim", "32", "--bucket", "100000", "--max-chars", "600"])
+                 "--buckets", "65536", "--l2", "0.001", "--max-chars", "600"])
     assert code == 0
     shown = capsys.readouterr().out
     assert "held out" in shown and "accuracy" in shown and "macro F1" in shown
@@ -81,6 +81,6 @@ def test_curate_train_domain_prints_held_out_metrics(tmp_path, seed_corpus, caps
         assert domain in shown
     assert out.is_file() and out.with_suffix(".json").is_file()
     report = json.loads(out.with_suffix(".json").read_text())
-    assert report["options"]["dim"] == 32 and report["options"]["lr"] == 0.5
+    assert report["options"]["buckets"] == 65536 and report["options"]["l2"] == 0.001
     held, trained = sum(report["heldout_rows"].values()), sum(report["train_rows"].values())
     assert held == pytest.approx(0.2 * (held + trained), abs=6)

@@ -56,7 +56,7 @@ def quality_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code = curate_main([
         "train", "quality", "--positive", str(SAMPLE / "eval"),
         f"{SAMPLE / 'reserve'}:noise=clean", "--negative", *junk, "--out", str(out),
-        "--epoch", "5", "--lr", "0.05", "--dim", "32", "--bucket", "50000",
+        "--buckets", "65536", "--max-iter", "20",
     ])
     assert code == 0
     return out

@@ -67,14 +67,14 @@ def test_train_quality_writes_a_report_with_held_out_metrics(quality_model: Path
     assert report["heldout_rows"]["high"] == 624
     assert set(report["metrics"]) >= {"precision", "recall", "f1", "roc_auc"}
     assert report["metrics"]["roc_auc"] > 0.95
-    assert report["options"]["epoch"] == 5 and report["seed"] == 0
+    assert report["options"]["buckets"] == 65536 and report["seed"] == 0
 
 
 def test_train_quality_reports_its_figures(tmp_path: Path, cli: Callable[[list[str]], int],
                                            capsys: pytest.CaptureFixture[str]) -> None:
     pos, neg = toy_corpora(tmp_path)
     code = cli(["train", "quality", "--positive", str(pos), "--negative", str(neg), "--out",
-                str(tmp_path / "m.bin"), "--bucket", "100000"])
+                str(tmp_path / "m.bin"), "--buckets", "100000"])
     out = capsys.readouterr().out
     assert code == 0
     assert "precision" in out and "recall" in out and "F1" in out and "ROC-AUC" in out

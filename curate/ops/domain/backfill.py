@@ -177,7 +177,6 @@ class DomainBackfill(GlobalOperator):
                                             Path(self.context.config_dir),
                                             self.context.text_column)
                 model = _retrain(retrain, frames, taken, settings, self.context.text_column,
-                                 self.context.seed,
                                  context.work_dir / f"domain-round{number + 1}.bin")
         shortfall = {d: wanted[d] - added[d] for d in p.targets if wanted[d] > added[d]}
         context.outcomes.update(self._outcomes(before, current, others, wanted, shortfall,
@@ -329,13 +328,13 @@ def _taken_rows(frames: list[Path], taken: pl.DataFrame) -> pl.DataFrame:
 
 
 def _retrain(labelled: tuple[list[str], list[str]], frames: list[Path], taken: pl.DataFrame,
-             settings: ModelSettings, text_column: str, seed: int, out: Path) -> Path:
+             settings: ModelSettings, text_column: str, out: Path) -> Path:
     """A domain model retrained on the labelled corpora plus every recalled document as an
     example of the domain it was recalled for."""
     recalled = _taken_rows(frames, taken)
     texts = labelled[0] + recalled[text_column].to_list()
     labels = labelled[1] + recalled["__pred"].to_list()
-    return save_atomically(fit_domain_classifier(texts, labels, seed, settings.max_chars), out)
+    return save_atomically(fit_domain_classifier(texts, labels, settings.max_chars), out)
 
 
 def _recalled_rows(frames: list[Path], taken: pl.DataFrame, column: str,

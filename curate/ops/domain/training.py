@@ -1,4 +1,5 @@
-"""Training the domain classifier: fastText multi-class from corpora with a label column, a
+"""Training the domain classifier: a multi-class `LinearModel` (logistic regression on hashed
+n-grams, trained to the same bytes on every machine) from corpora with a label column, a
 stratified held-out split for accuracy and per-domain precision / recall, the saved model and
 a JSON record of how it was made beside it.
 
@@ -21,23 +22,19 @@ import polars as pl
 
 from curate.errors import ConfigError, CurateError
 from curate.io import read_corpus
-from curate.models import TextClassifier
-from curate.models.classifier import TrainOptions
+from curate.models import LinearModel, TextClassifier
+from curate.models.linear import LinearOptions
 from curate.models.store import save_atomically, train_once
-from curate.models.vectors import INIT_THREADS
 from curate.ops.quality.training import report_path, split_indices
 
 LABEL_COLUMN = "domain"
 MAX_CHARS = 2000  # characters of each document the domain classifier reads
-# fastText's default learning rate (0.1) leaves a few hundred documents per domain at the
-# majority class; 0.5 separates them (sample corpus: held-out accuracy 0.32 -> 0.88). Eleven
-# threads, because fastText initialises its input matrix a tenth per thread (see
-# curate.models.vectors.INIT_THREADS): with one thread 90% of it starts uninitialised.
-DOMAIN_OPTIONS = TrainOptions(lr=0.5, threads=INIT_THREADS)
+DOMAIN_OPTIONS = LinearOptions()
 # Short texts (titles, headlines) gain from character n-grams of the words (Chinese words are
-# one to four characters): THUCNews sports titles recalled from a mixed reserve, precision of
-# the top 877 0.86 -> 0.89. Long documents do not (sample corpus: slower, no better).
-SHORT_TEXT_OPTIONS = dataclasses.replace(DOMAIN_OPTIONS, minn=1, maxn=2)
+# one to four characters): with fastText, THUCNews sports titles recalled from a mixed reserve,
+# precision of the top 877 0.86 -> 0.89. Long documents do not (sample corpus: slower, no
+# better).
+SHORT_TEXT_OPTIONS = dataclasses.replace(DOMAIN_OPTIONS, char_ngrams=2)
 SHORT_TEXT_CHARS = 64  # median length under which texts count as short
 
 
@@ -83,19 +80,19 @@ def multiclass_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[s
             "labels": per_label}
 
 
-def options_for(texts: Sequence[str]) -> TrainOptions:
-    """The fastText options for a training set: character n-grams for short texts."""
+def options_for(texts: Sequence[str]) -> LinearOptions:
+    """The model options for a training set: character n-grams for short texts."""
     short = bool(texts) and statistics.median(len(t) for t in texts) < SHORT_TEXT_CHARS
     return SHORT_TEXT_OPTIONS if short else DOMAIN_OPTIONS
 
 
-def fit_domain_classifier(texts: Sequence[str], labels: Sequence[str], seed: int = 0,
-                          max_chars: int = MAX_CHARS, options: TrainOptions | None = None,
+def fit_domain_classifier(texts: Sequence[str], labels: Sequence[str],
+                          max_chars: int = MAX_CHARS, options: LinearOptions | None = None,
                           ) -> TextClassifier:
     """A domain classifier trained on (text, label) pairs (options by `options_for` unless
     given)."""
-    return TextClassifier.train([domain_view(t, max_chars) for t in texts], labels, seed=seed,
-                                options=options or options_for(texts))
+    return LinearModel.train([domain_view(t, max_chars) for t in texts], labels,
+                             options or options_for(texts))
 
 
 @dataclass
@@ -122,7 +119,7 @@ class DomainTrainingReport:
 
 def train_domain_model(seeds: Sequence[str], out: Path, label_column: str = LABEL_COLUMN,
                        seed: int = 0, holdout: float = 0.2, max_chars: int = MAX_CHARS,
-                       options: TrainOptions | None = None, base: Path = Path("."),
+                       options: LinearOptions | None = None, base: Path = Path("."),
                        overrides: dict[str, float | int] | None = None,
                        ) -> DomainTrainingReport:
     """Train on the labelled seed corpora, score a stratified held-out split, save the model
@@ -134,7 +131,7 @@ def train_domain_model(seeds: Sequence[str], out: Path, label_column: str = LABE
     texts, labels = read_labelled(seeds, label_column, base)
     options = options or dataclasses.replace(options_for(texts), **(overrides or {}))
     train, test = split_indices(labels, holdout, seed)
-    model = fit_domain_classifier([texts[i] for i in train], [labels[i] for i in train], seed,
+    model = fit_domain_classifier([texts[i] for i in train], [labels[i] for i in train],
                                   max_chars, options)
     metrics: dict[str, object] = {}
     if len(test):

@@ -1,6 +1,7 @@
 """Training the quality classifier behind `q_info`: reference text (positive) against raw text
 (negative), a held-out split for precision, recall, F1 and ROC-AUC, and the saved model with a
-JSON record of how it was made.
+JSON record of how it was made. The model is a `LinearModel` (logistic regression on hashed
+word n-grams), trained to the same bytes on every machine.
 
 Used by `curate train quality` and by `quality_score`, which trains its model on first use when
 the pipeline names training corpora instead of a ready model file.
@@ -19,8 +20,8 @@ import polars as pl
 
 from curate.errors import ConfigError, CurateError
 from curate.io import read_corpus
-from curate.models import TextClassifier, binary_metrics
-from curate.models.classifier import TrainOptions
+from curate.models import LinearModel, binary_metrics
+from curate.models.linear import LinearOptions
 from curate.models.store import save_atomically, train_once
 
 POSITIVE = "high"
@@ -136,7 +137,7 @@ def train_quality_model(
     seed: int = 0,
     holdout: float = 0.2,
     max_chars: int = MAX_CHARS,
-    options: TrainOptions | None = None,
+    options: LinearOptions | None = None,
     base: Path = Path("."),
 ) -> TrainingReport:
     """Train on positive vs negative corpora, score the held-out split, save the model to `out`
@@ -146,7 +147,7 @@ def train_quality_model(
     if not positive or not negative:
         raise ConfigError("training needs at least one positive and one negative corpus")
     start = time.perf_counter()
-    options = options or TrainOptions()
+    options = options or LinearOptions()
     texts: list[str] = []
     labels: list[str] = []
     for specs, label in ((positive, POSITIVE), (negative, NEGATIVE)):
@@ -155,8 +156,7 @@ def train_quality_model(
             texts += [classifier_view(t, max_chars) for t in found]
             labels += [label] * len(found)
     train, test = split_indices(labels, holdout, seed)
-    model = TextClassifier.train([texts[i] for i in train], [labels[i] for i in train],
-                                 seed=seed, options=options)
+    model = LinearModel.train([texts[i] for i in train], [labels[i] for i in train], options)
     metrics: dict[str, float] = {}
     if len(test):
         scores = model.probability_of([texts[i] for i in test], POSITIVE)

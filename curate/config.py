@@ -39,6 +39,9 @@ class PipelineSection:
         "multi-node cluster)")
     name: str = param("pipeline", "name of the pipeline, shown in reports")
     text_column: str = param("text", "column holding the document text")
+    keep_original: bool = param(
+        False, "every curated row carries its input text as TEXT_original (by default only "
+        "the rows a cleaner changed; rejected rows always hold their input text)")
     id_column: str = param("id", "column holding document ids (derived when absent)")
     seed: int = param(0, "seed for every random choice, so runs are reproducible")
     max_rows_per_shard: int = param(100_000, "most rows in one output shard")

@@ -1,7 +1,8 @@
 """`curate explain RUN ID`: why a document was kept or removed. Prints its outcome (the stage
-and reason if removed), the start of its text, its scores with q_overall's weighted sum, every
-aspect and check of q_text, the density measures behind q_density, and every other stored
-signal, grouped by the stage that measured it."""
+and reason if removed), the start of its text, every rule of the run's filters with the
+document's value and the threshold it was compared with, its scores with q_overall's weighted
+sum, every aspect and check of q_text, the density measures behind q_density, and every other
+stored signal (the flagged words found among them), grouped by the stage that measured it."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ from rich.table import Table
 
 from curate.errors import ConfigError, CurateError
 from curate.ops import REGISTRY
+from curate.ops.base import Operator
+from curate.ops.filters.routing import RULE_LANG
 from curate.ops.quality import density, text_quality
 from curate.ops.quality.score import DEFAULT_WEIGHTS, DIMENSIONS
+from curate.ops.rules import check
+from curate.params import build
 from curate.selection.replay import shard_of
 
 SNIPPET_CHARS = 400
@@ -104,7 +109,33 @@ def _num(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        return escape(", ".join(map(str, value))) if value else "none"
     return escape(str(value))
+
+
+def rules_table(values: dict[str, Any], stages: list[dict[str, Any]]) -> Table | None:
+    """Every rule of the run's filters that measured this document: its value, the test it
+    had to pass (zh thresholds for a row the filters judged as Chinese) and whether it held."""
+    zh = values.get(RULE_LANG) == "zh"
+    table = _table(f"rules ({'zh' if zh else 'en'} thresholds)",
+                   ("stage", "rule", "signal", "value", "rejects when", "holds"))
+    for stage in stages:
+        cls = REGISTRY.get(stage["op"])
+        if cls is None or cls.rules is Operator.rules:
+            continue
+        op = cls(build(cls.Params, stage.get("params", {}), stage["name"]))
+        for c in check(op.rules(), values, zh):
+            measured = c.condition.signal in values and (
+                c.value is not None or c.condition.comparison == "is null")
+            if not measured or c.test == "-":
+                continue
+            fired = c.holds and values.get("stage") == stage["name"] \
+                and values.get("reason") == c.rule
+            holds = "[red]yes: rejected[/red]" if fired else ("yes" if c.holds else "no")
+            table.add_row(stage["name"], c.rule, c.condition.signal, _num(c.value),
+                          escape(c.test), holds)
+    return table if table.row_count else None
 
 
 def outcome_line(values: dict[str, Any]) -> str:
@@ -202,6 +233,10 @@ def run_explain(args: argparse.Namespace, console: Console) -> int:
             snippet = doc.text[:SNIPPET_CHARS] + ("…" if len(doc.text) > SNIPPET_CHARS else "")
             console.print(f"[dim]{escape(snippet)}[/dim]")
         console.print()
+        rules = rules_table(values, stages)
+        if rules is not None:
+            console.print(rules)
+            console.print()
         if any(values.get(s) is not None for s in SCORES):
             for table in (scores_table(values, weights_of(stages)), q_text_table(doc.stats),
                           q_density_table(doc.stats)):

@@ -11,12 +11,23 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from curate.errors import ConfigError, CurateError
 
+if TYPE_CHECKING:
+    from curate.config import PipelineConfig
+
 Handler = Callable[[argparse.Namespace, Console], int]
+
+
+def print_warnings(config: PipelineConfig) -> None:
+    """Each stage's warnings about its configuration, once, on stderr."""
+    for stage in config.stages:
+        for line in stage.operator(config).warnings():
+            print(f"warning: {line}", file=sys.stderr)
 
 
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
@@ -36,6 +47,7 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
         config.engine.num_cpus = args.num_cpus
     reporter = None if args.quiet else RichReporter(console)
     check_output_uri(config, args.resume, args.overwrite)
+    print_warnings(config)
     manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
                             reporter=reporter)
     for skipped in manifest.data.get("quarantined", []):
@@ -74,6 +86,7 @@ def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
 
     config = load_config(args.pipeline)
     shards = discover_shards(config.input_path)
+    print_warnings(config)
     check_run_folder(config, shards)
     check_stage_files(config, shards)
     for i, reason in check_shards(config, shards).items():

@@ -13,10 +13,11 @@ from curate.config import PipelineConfig, Stage
 from curate.engine.intake import READ_STAGE, read_input
 from curate.engine.layout import RunLayout
 from curate.engine.plan import Pass
+from curate.engine.texts import curated_texts, rejected_texts
 from curate.io import ROW_COLUMN, write_chunked, write_shard
 from curate.io.shards import Shard
 from curate.ops import REGISTRY
-from curate.ops.base import ADDED, REASON
+from curate.ops.base import ADDED, INPUT_TEXT, REASON
 from curate.ops.state import read_state
 
 # Rows a stage adds are numbered after every input row of the shard: stage index × 2**32 + k.
@@ -66,11 +67,17 @@ class ShardResult:
 @dataclass(frozen=True)
 class OutputColumns:
     """Which operator-added columns go where: stats/ (signals), curated/ (annotations),
-    rejected/ (rejection columns, present in every rejected shard so all share a schema)."""
+    rejected/ (rejection columns, present in every rejected shard so all share a schema).
+
+    The text columns are curate.engine.texts': rejected/ holds each row's input text,
+    curated/ the cleaned text, each with the other beside it where they differ."""
 
     signals: frozenset[str]
     annotations: frozenset[str]
     rejection: tuple[str, ...]
+    text_column: str = "text"
+    keep_original: bool = False
+    texts_change: bool = False  # a stage may rewrite the text (a cleaner)
 
     @classmethod
     def of(cls, config: PipelineConfig) -> OutputColumns:
@@ -81,15 +88,25 @@ class OutputColumns:
             frozenset(c for op in ops for c in op.signals),
             frozenset(c for op in ops for c in op.annotations),
             tuple(rejection),
+            config.pipeline.text_column,
+            config.pipeline.keep_original,
+            any(op.rewrites_text for op in ops),
         )
 
     def curated(self, batch: pl.DataFrame) -> pl.DataFrame:
-        """Input columns and annotations."""
+        """Input columns (the text cleaned) and annotations, then TEXT_original where a stage
+        may rewrite texts (or `keep_original` is set)."""
         drop = self.signals | set(self.rejection)
-        return batch.select(c for c in batch.columns if not c.startswith("__") and c not in drop)
+        columns = [pl.col(c) for c in batch.columns if not c.startswith("__") and c not in drop]
+        if self.texts_change or self.keep_original:
+            columns.append(curated_texts(batch, self.text_column, self.keep_original))
+        return batch.select(columns)
 
     def rejected(self, batch: pl.DataFrame) -> pl.DataFrame:
-        """Input columns, then reason, stage and every rejection column."""
+        """Input columns (the text as it was read), TEXT_cleaned where a stage may rewrite
+        texts, then reason, stage and every rejection column."""
+        if self.texts_change:
+            batch = batch.with_columns(rejected_texts(batch, self.text_column))
         drop = self.signals | self.annotations | {"reason", "stage", *self.rejection}
         inputs = [c for c in batch.columns if not c.startswith("__") and c not in drop]
         extra = [
@@ -119,6 +136,21 @@ def _number_added(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, int]
             pl.when(added).then(stage.index * ADDED_ROW_BASE + order)
             .otherwise(pl.col(ROW_COLUMN)).cast(pl.Int64).alias(ROW_COLUMN))
     return batch.drop(ADDED), count
+
+
+def keep_input_text(batch: pl.DataFrame, before: pl.Series, text_column: str) -> pl.DataFrame:
+    """The batch with INPUT_TEXT set, on rows whose text a stage just changed from `before`
+    (the text the rows had before the stage, in the same row order), unless set already."""
+    after = batch[text_column].head(before.len())
+    changed = (after != before).fill_null(after.is_null() != before.is_null())
+    if not changed.any() and INPUT_TEXT in batch.columns:
+        return batch
+    kept = batch[INPUT_TEXT].head(before.len()) if INPUT_TEXT in batch.columns else pl.Series(
+        INPUT_TEXT, [None] * before.len(), dtype=pl.String)
+    value = pl.select(pl.when(pl.lit(changed) & pl.lit(kept).is_null()).then(pl.lit(before))
+                      .otherwise(pl.lit(kept))).to_series()
+    tail = pl.Series(INPUT_TEXT, [None] * (batch.height - before.len()), dtype=pl.String)
+    return batch.with_columns(pl.concat([value, tail]).alias(INPUT_TEXT))
 
 
 def _split(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, pl.DataFrame | None]:
@@ -160,15 +192,19 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
         batch = pl.read_parquet(layout.work_shard(plan_pass.index - 1, task.shard))
     result.rows_in = batch.height
 
+    text_column = config.pipeline.text_column
     for stage in plan_pass.stages:
         t0 = time.perf_counter()
         op = stage.operator(config)
         rows_in = batch.height
+        before = batch[text_column] if op.rewrites_text else None
         if stage is plan_pass.opens_with:
             state = read_state(layout.state(stage.name), task.shard, op.state_per_shard)
             batch = op.transform(batch, state, task.shard)
         else:
             batch = op.transform(batch)
+        if before is not None:
+            batch = keep_input_text(batch, before, text_column)
         batch, added = _number_added(batch, stage)
         batch, dropped = _split(batch, stage)
         if dropped is not None:

@@ -13,15 +13,21 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from curate.ops.rules import Rule
 
 # Internal column: the rejection reason of a row (null while the row is kept).
 REASON = "__reason"
 # Internal column: true on rows a stage added (backfill, augmentation, up-sampling). The engine
 # counts and numbers them, so that for every stage in + added = kept + rejected.
 ADDED = "__added"
+# Internal column: a row's input text, kept by the engine from the first stage that rewrote
+# the text (null while no stage has), so that rejected/ holds every row's input text.
+INPUT_TEXT = "__input"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class Operator(ABC):
     annotations: ClassVar[tuple[str, ...]] = ()
     # Columns that only rejected rows carry (e.g. `dup_of`); dropped from kept rows.
     rejection_columns: ClassVar[tuple[str, ...]] = ()
+    # True for operators that may rewrite the text column (cleaners): the engine then keeps
+    # the input text of the rows they change.
+    rewrites_text: ClassVar[bool] = False
 
     def __init__(self, params: Any = None, context: StageContext | None = None) -> None:
         self.params = params if params is not None else self.Params()
@@ -63,6 +72,16 @@ class Operator(ABC):
     def text(self) -> pl.Expr:
         """The text column as a polars expression."""
         return pl.col(self.context.text_column)
+
+    def warnings(self) -> list[str]:
+        """What a user should know about this configuration before a run (`curate run` and
+        `curate validate` print each once)."""
+        return []
+
+    def rules(self) -> list[Rule]:
+        """The rejection rules this operator decides by, as data (filters declare theirs;
+        `curate explain` shows them against a document's signals)."""
+        return []
 
     @staticmethod
     def reject_when(condition: pl.Expr, reason: str | pl.Expr) -> pl.Expr:

@@ -13,6 +13,7 @@ import polars as pl
 
 from curate.errors import CurateError
 from curate.ops.base import RowOperator, register
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import LANG_COLUMN, has_han, has_kana
 
@@ -111,7 +112,11 @@ class Language(RowOperator):
             pl.when((lang == "ja") & has_han(text) & ~has_kana(text))
             .then(pl.lit("zh")).otherwise(lang).alias(LANG_COLUMN)
         )
-        rules = [(lang.is_null() | (pl.col("lang_score") < p.min_score), "language_score")]
-        if p.keep:
-            rules.insert(0, (lang.is_not_null() & ~lang.is_in(p.keep), "language"))
-        return batch.with_columns(self.first_reason(*rules))
+        return batch.with_columns(decide(self.rules()))
+
+    def rules(self) -> list[Rule]:
+        """A language not kept, then no language or too low a probability."""
+        p: LanguageParams = self.params
+        rules = [rule("language", LANG_COLUMN, "not in", list(p.keep))] if p.keep else []
+        return [*rules, rule("language_score", LANG_COLUMN, "is null"),
+                rule("language_score", "lang_score", "<", p.min_score)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from curate.ops.base import RowOperator, register
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import word_count
 
@@ -38,15 +39,19 @@ class LengthFilter(RowOperator):
     signals = ("n_chars", "n_words")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: LengthFilterParams = self.params
         batch = batch.with_columns(
             self.text.str.len_chars().cast(pl.Int64).alias("n_chars"),
             word_count(self.text).alias("n_words"),
         )
-        chars, words = pl.col("n_chars"), pl.col("n_words")
-        rules = [(chars < p.min_chars, "too_few_chars"), (words < p.min_words, "too_few_words")]
+        return batch.with_columns(decide(self.rules()))
+
+    def rules(self) -> list[Rule]:
+        """The bounds, fewest first."""
+        p: LengthFilterParams = self.params
+        rules = [rule("too_few_chars", "n_chars", "<", p.min_chars),
+                 rule("too_few_words", "n_words", "<", p.min_words)]
         if p.max_chars is not None:
-            rules.append((chars > p.max_chars, "too_many_chars"))
+            rules.append(rule("too_many_chars", "n_chars", ">", p.max_chars))
         if p.max_words is not None:
-            rules.append((words > p.max_words, "too_many_words"))
-        return batch.with_columns(self.first_reason(*rules))
+            rules.append(rule("too_many_words", "n_words", ">", p.max_words))
+        return rules

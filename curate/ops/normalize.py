@@ -18,11 +18,14 @@ from curate.params import param
 # standing for a continuation byte. Only these rows go through ftfy.
 MOJIBAKE_HINT = rf"[\xc0-\xff][{CONTINUATION}]"
 INVISIBLE = r"[\u200b-\u200d\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-# Full-width punctuation that Chinese text uses as its normal punctuation (，！？：；（）～ ...):
-# NFKC would turn it into ASCII, so it is parked in the Private Use Area around the
-# normalisation. Full-width letters and digits are still folded to ASCII.
+# Punctuation that Chinese text uses as its normal punctuation: the full-width forms
+# (，！？：；（）～ ...), the ellipsis (…… is two U+2026) and the full-width currency signs
+# (￥ ...). NFKC would turn them into ASCII ("……" into "......"), so they are parked in the
+# Private Use Area around the normalisation. Full-width letters and digits are still folded
+# to ASCII. (—— and 「」 are not compatibility characters: NFKC leaves them alone.)
 CJK_PUNCTUATION = [chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21),
-                                    *range(0xFF3B, 0xFF41), *range(0xFF5B, 0xFF5F))]
+                                    *range(0xFF3B, 0xFF41), *range(0xFF5B, 0xFF5F),
+                                    0x2025, 0x2026, *range(0xFFE0, 0xFFE7))]
 PARKED = [chr(0xF0000 + i) for i in range(len(CJK_PUNCTUATION))]
 
 
@@ -32,7 +35,9 @@ class NormalizeParams:
     strip_html: bool = param(True, "remove HTML tags, comments, scripts; decode entities")
     fix_mojibake: bool = param(True, "repair UTF-8 text mis-decoded as latin-1/cp1252 (ftfy)")
     whitespace: bool = param(True, "collapse spaces, trim lines, at most one blank line")
-    keep_cjk_punctuation: bool = param(True, "keep full-width punctuation (，！？：；) as is")
+    keep_cjk_punctuation: bool = param(
+        True, "keep full-width punctuation (，！？：；), ellipses (……) and full-width currency "
+        "signs (￥) as they are")
 
 
 @register
@@ -40,6 +45,7 @@ class Normalize(RowOperator):
     """Unicode NFKC, HTML tags and entities stripped, mojibake repaired, whitespace tidied."""
 
     name = "normalize"
+    rewrites_text = True
     Params = NormalizeParams
     signals = ("normalize_chars_removed",)
 
@@ -68,5 +74,6 @@ class Normalize(RowOperator):
                 .str.strip_chars()
             )
         return batch.with_columns(
-            text.alias(col), (before - text.str.len_chars()).alias("normalize_chars_removed")
+            text.alias(col), (before.cast(pl.Int64) - text.str.len_chars().cast(pl.Int64))
+            .alias("normalize_chars_removed")
         )

@@ -3,7 +3,8 @@ from a finished run by re-deciding its selection stages, so `curate report`, `cu
 and `curate tune` work on it like on any run.
 
 Rows are moved, not recomputed: a document's input columns come from the file it was in
-(curated/ or rejected/), its annotations (scores) from stats/. Documents rejected before the
+(curated/ or rejected/, its texts converted as curate.engine.texts says), its annotations
+(scores) from stats/. Documents rejected before the
 first re-run stage keep their rejected/ rows and stats as they were.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from curate.engine.texts import as_curated, as_rejected
 from curate.errors import ConfigError
 from curate.io import SHARD_COLUMN, write_chunked, write_shard
 from curate.selection.overrides import TunePlan
@@ -71,6 +73,8 @@ def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: Tun
     time.perf_counter() at its start, for the manifest's wall time)."""
     pipeline = manifest["config"]["pipeline"]
     id_col = pipeline["id_column"]
+    text_column = pipeline.get("text_column", "text")
+    keep_original = bool(pipeline.get("keep_original", False))
     max_rows = pipeline.get("max_rows_per_shard", 100_000)
     replayed = {s["name"] for s in plan.replayed}
     curated_files, rejected_files = _files(source, "curated"), _files(source, "rejected")
@@ -89,7 +93,10 @@ def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: Tun
 
         old_curated = _read(curated_files.get(shard, []))
         old_rejected = _read(rejected_files.get(shard, []))
-        moved = [f for f in (old_curated, _from_replayed(old_rejected, replayed)) if f is not None]
+        undecided = _from_replayed(old_rejected, replayed)
+        if undecided is not None:  # in curated/'s form, until decided again
+            undecided = as_curated(undecided, text_column, keep_original)
+        moved = [f for f in (old_curated, undecided) if f is not None]
         rows = pl.concat(moved, how="diagonal_relaxed") if moved else None
         kept_rejected = None
         if old_rejected is not None:
@@ -108,7 +115,7 @@ def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: Tun
             rejected_columns = rejected_schema or [*(c for c in columns if c not in
                                                      stats_columns or c == id_col), *OUTCOME]
             parts = [kept_rejected] if kept_rejected is not None else []
-            parts.append(_conform(newly_rejected, rejected_columns))
+            parts.append(_conform(as_rejected(newly_rejected, text_column), rejected_columns))
             kept_rejected = pl.concat(parts, how="diagonal_relaxed")
         if kept_rejected is not None and kept_rejected.height:
             write_chunked(kept_rejected, out / "rejected", f"part-{shard:05d}-tuned", max_rows)

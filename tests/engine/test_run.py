@@ -60,7 +60,7 @@ def test_rejected_shards_share_one_schema(finished_run: Path) -> None:
                for f in (finished_run / "rejected").glob("*.parquet")}
     assert len(schemas) == 1
     assert pl.read_parquet(finished_run / "rejected" / "*.parquet").columns == [
-        "id", "text", "reason", "stage", "dup_of"]
+        "id", "text", "text_cleaned", "reason", "stage", "dup_of"]
 
 
 def test_work_folder_removed_and_manifest_complete(finished_run: Path) -> None:

@@ -41,7 +41,8 @@ def test_pandas_index_column_is_dropped(tmp_path: Path,
                   {"text": ["a pandas document"], "__index_level_0__": [5]})
     code, _, err = run_cli(tmp_path, capsys)
     assert code == 0, err
-    assert pl.read_parquet(tmp_path / "run" / "curated" / "*.parquet").columns == ["text", "id"]
+    assert pl.read_parquet(tmp_path / "run" / "curated" / "*.parquet").columns == [
+        "text", "id", "text_original"]  # the stages include a cleaner
 
 
 def test_categorical_text_is_read_as_strings(tmp_path: Path,

@@ -70,3 +70,38 @@ def test_a_folder_that_is_not_a_run_is_a_usage_error(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(["explain", str(tmp_path), "x"]) == 2
     assert "not a run folder" in capsys.readouterr().err
+
+
+def test_names_the_flagged_words_and_the_threshold_each_rule_compared_with(
+        tmp_path: Path, cli: Callable[[list[str]], int],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    spam = "百家乐和现金网，" * 5 + "".join(ZH_CLEAN)
+    write_corpus(tmp_path / "in", [[spam, ZH_CLEAN]])
+    run_pipeline(make_config(tmp_path, [{"op": "flagged_words"},
+                                        {"op": "length_filter", "min_words": 5}]))
+    assert cli(["explain", str(tmp_path / "run"), "d0-0"]) == 0
+    out = capsys.readouterr().out
+    assert "removed by stage flagged_words: flagged_words" in out
+    assert "rules (zh thresholds)" in out
+    # each condition of the rule: the document's value, the test, whether it held
+    assert "flagged_words_ratio" in out and "> 0.01" in out
+    assert "flagged_words_distinct" in out and ">= 2" in out
+    assert "yes: rejected" in out
+    assert "flagged_words_matched" in out and "百家乐, 现金网" in out
+    assert cli(["explain", str(tmp_path / "run"), "d0-1"]) == 0
+    kept = capsys.readouterr().out
+    assert "too_few_words" in kept and "n_words" in kept and "< 5" in kept
+    assert "yes: rejected" not in kept
+
+
+def test_run_and_validate_warn_once_without_a_quality_model(
+        tmp_path: Path, cli: Callable[[list[str]], int],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    write_corpus(tmp_path / "in", [[EN_CLEAN]])
+    toml = tmp_path / "p.toml"
+    toml.write_text('[pipeline]\ninput = "in"\noutput = "run"\n[engine]\nkind = "local"\n'
+                    '[[stage]]\nop = "quality_score"\n')
+    for command in (["validate", str(toml)], ["run", str(toml)]):
+        assert cli(command) == 0
+        err = capsys.readouterr().err
+        assert err.count("warning: quality_score: no quality model") == 1, command

@@ -19,6 +19,7 @@ from curate.ops.quality.score import DEFAULT_WEIGHTS
 from tests.conftest import REPO, make_config, read_dir
 
 STAGES: list[dict[str, Any]] = [
+    {"op": "normalize"},  # a cleaner: rows moving between curated/ and rejected/ change texts
     {"op": "gopher_repetition"},
     {"op": "quality_score", "name": "quality"},
     {"op": "select", "min_q_text": 0.3},
@@ -30,9 +31,9 @@ CHANGES = ["select.min_q_text=0.9", "select_top.fraction=0.4", 'select_top.by=["
 
 def with_changes(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     new = [dict(s) for s in stages]
-    new[1]["weights"] = {**DEFAULT_WEIGHTS, "q_density": 1.0}
-    new[2]["min_q_text"] = 0.9
-    new[3].update(fraction=0.4, by=["domain"])
+    new[2]["weights"] = {**DEFAULT_WEIGHTS, "q_density": 1.0}
+    new[3]["min_q_text"] = 0.9
+    new[4].update(fraction=0.4, by=["domain"])
     return new
 
 
@@ -48,6 +49,18 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_pipeline(make_config(root, STAGES, output="run"))
     run_pipeline(make_config(root, with_changes(STAGES), output="full"))
     return root
+
+
+def test_tuned_rows_keep_their_texts_lossless(runs: Path) -> None:
+    tune(runs / "run", CHANGES, out=runs / "lossless")
+    raw = pl.concat([pl.read_parquet(p) for p in sorted((runs / "in").glob("*.parquet"))])
+    inputs = dict(zip(raw["id"], raw["text"], strict=True))
+    rejected = read_dir(runs / "lossless" / "rejected")
+    curated = read_dir(runs / "lossless" / "curated")
+    assert all(inputs[i] == t for i, t in zip(rejected["id"], rejected["text"], strict=True))
+    restored = curated.select("id", pl.coalesce("text_original", "text"))
+    assert all(inputs[i] == t for i, t in restored.iter_rows())
+    assert (curated["text_original"].is_not_null()).any()  # normalize changed some texts
 
 
 def by_id(folder: Path) -> pl.DataFrame:

@@ -82,6 +82,7 @@ class CleanHtml(RowOperator):
     tags become line breaks), entities decoded."""
 
     name = "clean_html"
+    rewrites_text = True
     Params = CleanHtmlParams
     signals = ("html_chars_removed",)
 
@@ -90,5 +91,5 @@ class CleanHtml(RowOperator):
         col = self.context.text_column
         before = batch[col].str.len_chars()
         text = strip_markup(batch[col], p.drop_chrome, p.decode_entities)
-        removed = (before - text.str.len_chars()).fill_null(0).cast(pl.Int64)
+        removed = (before.cast(pl.Int64) - text.str.len_chars().cast(pl.Int64)).fill_null(0)
         return batch.with_columns(text, removed.alias("html_chars_removed"))

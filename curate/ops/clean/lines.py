@@ -53,6 +53,7 @@ class RemoveBoilerplateLines(RowOperator):
     share/follow, 上一篇/下一篇, 版权所有, 扫一扫 ... (short lines only)."""
 
     name = "remove_boilerplate_lines"
+    rewrites_text = True
     Params = RemoveBoilerplateLinesParams
     signals = ("boilerplate_lines_removed",)
 
@@ -92,6 +93,7 @@ class RemoveRepeatedLines(RowOperator):
     stripped; blank lines kept)."""
 
     name = "remove_repeated_lines"
+    rewrites_text = True
     Params = RemoveRepeatedLinesParams
     signals = ("repeated_lines_removed",)
 

@@ -53,6 +53,7 @@ class MaskPii(RowOperator):
     """Mask e-mails, phone numbers (incl. Chinese mobiles), Chinese ID numbers and IPs."""
 
     name = "mask_pii"
+    rewrites_text = True
     Params = MaskPiiParams
     signals = ("pii_emails", "pii_phones", "pii_id_cards", "pii_ips")
 

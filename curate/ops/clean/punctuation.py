@@ -42,6 +42,7 @@ class NormalizePunctuation(RowOperator):
     form (zh ，。！？ next to Chinese characters, en ,.!? elsewhere)."""
 
     name = "normalize_punctuation"
+    rewrites_text = True
     Params = NormalizePunctuationParams
     signals = ("punct_normalized",)
 

@@ -39,6 +39,7 @@ class FixUnicode(RowOperator):
     """Repair mojibake (UTF-8 read as Latin-1/cp1252) and other Unicode damage with ftfy."""
 
     name = "fix_unicode"
+    rewrites_text = True
     Params = FixUnicodeParams
     signals = ("unicode_fixed",)
 

@@ -31,6 +31,7 @@ class RemoveUrls(RowOperator):
     """Remove URLs and e-mail addresses (counted per document)."""
 
     name = "remove_urls"
+    rewrites_text = True
     Params = RemoveUrlsParams
     signals = ("urls_removed", "emails_removed")
 

@@ -57,6 +57,7 @@ class LineDedup(GlobalOperator):
     """Remove lines or paragraphs repeated across many documents (boilerplate), CCNet-style."""
 
     name = "line_dedup"
+    rewrites_text = True
     Params = LineDedupParams
     signals = ("boilerplate_lines",)
 

@@ -10,6 +10,7 @@ import polars as pl
 
 from curate.ops.base import REASON, register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import (
     TERMINAL_LINE,
@@ -56,6 +57,7 @@ class C4Rules(RoutedFilter):
     lorem ipsum, curly brackets and pages left with fewer than 3 sentences."""
 
     name = "c4_rules"
+    rewrites_text = True
     Params = C4RulesParams
     signals = (
         RULE_LANG, "c4_lines", "c4_lines_removed", "c4_sentences", "c4_lorem_ipsum",
@@ -97,15 +99,22 @@ class C4Rules(RoutedFilter):
             text.str.contains(LOREM).alias("c4_lorem_ipsum"),
             text.str.contains(CURLY).alias("c4_curly_bracket"),
         ).with_columns(sentence_count(pl.col("__kept")).alias("c4_sentences"))
+        batch = batch.with_columns(decide(self.rules()))
         col = pl.col
-        batch = batch.with_columns(self.first_reason(
-            (col("c4_lorem_ipsum") & p.lorem_ipsum, "lorem_ipsum"),
-            (col("c4_curly_bracket") & p.curly_bracket, "curly_bracket"),
-            (col("c4_sentences") < p.min_sentences, "too_few_sentences"),
-        ))
         if p.remove_lines:
             batch = batch.with_columns(
                 pl.when(col(REASON).is_null()).then(col("__kept"))
                 .otherwise(col(col_name)).alias(col_name)
             )
         return batch.drop("__kept")
+
+    def rules(self) -> list[Rule]:
+        """C4's page rules, in order (the ones switched off are left out)."""
+        p: C4RulesParams = self.params
+        rules = []
+        if p.lorem_ipsum:
+            rules.append(rule("lorem_ipsum", "c4_lorem_ipsum", "==", True))
+        if p.curly_bracket:
+            rules.append(rule("curly_bracket", "c4_curly_bracket", "==", True))
+        rules.append(rule("too_few_sentences", "c4_sentences", "<", p.min_sentences))
+        return rules

@@ -14,6 +14,7 @@ import polars as pl
 
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import repeated_ngrams, token_table
 from curate.text.ngrams import DOC, KEY, per_doc
@@ -55,11 +56,16 @@ class CharRepetition(RoutedFilter):
         chars = batch.select(self.text.fill_null("").str.split("")).to_series()
         rep, run = char_repetition(chars, p.rep_len, p.min_run)
         batch = batch.with_columns(rep.alias("char_rep_ratio"), run.alias("char_run_ratio"))
-        col, pick = pl.col, self.pick
-        return batch.with_columns(self.first_reason(
-            (col("char_rep_ratio") > pick(p.zh_max_rep_ratio, p.max_rep_ratio), "char_repetition"),
-            (col("char_run_ratio") > pick(p.zh_max_run_ratio, p.max_run_ratio), "char_runs"),
-        ))
+        return batch.with_columns(decide(self.rules(), self.zh()))
+
+    def rules(self) -> list[Rule]:
+        """Repeated character n-grams, then runs of one character."""
+        p: CharRepetitionParams = self.params
+        return [
+            rule("char_repetition", "char_rep_ratio", ">", p.max_rep_ratio, p.zh_max_rep_ratio,
+                 True),
+            rule("char_runs", "char_run_ratio", ">", p.max_run_ratio, p.zh_max_run_ratio, True),
+        ]
 
 
 def char_repetition(chars: pl.Series, rep_len: int, min_run: int) -> tuple[pl.Series, pl.Series]:

@@ -16,6 +16,7 @@ from curate.ops.filters.routing import (
     RoutedFilter,
     Rules,
 )
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import (
     holds_sentence,
@@ -102,13 +103,17 @@ class FinewebRules(RoutedFilter):
             ratio(pl.lit(dup["dup_chars"]), pl.lit(dup["chars"])).alias("fw_dup_line_char_ratio"),
             ratio(text.str.count_matches("\n"), word_count(text)).alias("fw_newline_ratio"),
         )
-        col = pl.col
-        return batch.with_columns(self.first_reason(
-            (col("fw_line_punct_ratio")
-             <= self.pick(p.zh_min_line_punct_ratio, p.min_line_punct_ratio), "line_punct_ratio"),
-            (col("fw_short_line_ratio")
-             >= self.pick(p.zh_max_short_line_ratio, p.max_short_line_ratio), "short_line_ratio"),
-            (col("fw_dup_line_char_ratio") >= p.max_dup_line_char_ratio, "dup_line_char_ratio"),
-            (col("fw_newline_ratio") > p.max_newline_ratio, "newline_ratio"),
-        ))
+        return batch.with_columns(decide(self.rules(), self.zh()))
 
+    def rules(self) -> list[Rule]:
+        """FineWeb's rules, in order; Chinese rows compare with the zh_ thresholds."""
+        p: FinewebRulesParams = self.params
+        return [
+            rule("line_punct_ratio", "fw_line_punct_ratio", "<=", p.min_line_punct_ratio,
+                 p.zh_min_line_punct_ratio, True),
+            rule("short_line_ratio", "fw_short_line_ratio", ">=", p.max_short_line_ratio,
+                 p.zh_max_short_line_ratio, True),
+            rule("dup_line_char_ratio", "fw_dup_line_char_ratio", ">=",
+                 p.max_dup_line_char_ratio),
+            rule("newline_ratio", "fw_newline_ratio", ">", p.max_newline_ratio),
+        ]

@@ -22,6 +22,7 @@ import polars as pl
 
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.ops.rules import Condition, Rule, decide
 from curate.params import param
 from curate.text import flagged_words, whole_word_matches, word_count
 from curate.text.variants import to_simplified
@@ -90,11 +91,15 @@ class FlaggedWords(RoutedFilter):
             .alias("flagged_words_ratio"),
             _by_count(pl.col("__found")).alias(MATCHED),
         ).drop("__found")
-        limit = self.pick(p.zh_max_ratio, p.max_ratio)
-        return batch.with_columns(self.first_reason(
-            ((pl.col("flagged_words_ratio") > limit)
-             & (pl.col("flagged_words_distinct") >= p.min_distinct), "flagged_words"),
-        ))
+        return batch.with_columns(decide(self.rules(), self.zh()))
+
+    def rules(self) -> list[Rule]:
+        """Too large a share of flagged words, of at least `min_distinct` kinds."""
+        p: FlaggedWordsParams = self.params
+        return [Rule("flagged_words", (
+            Condition("flagged_words_ratio", ">", p.max_ratio, p.zh_max_ratio, True),
+            Condition("flagged_words_distinct", ">=", p.min_distinct),
+        ))]
 
 
 def _by_count(found: pl.Expr) -> pl.Expr:

@@ -16,6 +16,7 @@ from curate.ops.filters.routing import (
     RoutedFilter,
     Rules,
 )
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import (
     BULLET_LINE,
@@ -164,7 +165,7 @@ class GopherQuality(RoutedFilter):
             stops.alias("gopher_stopwords"),
             ratio(text.str.count_matches(f"[{CJK_CLASS}]"), non_space).alias("gopher_cjk_ratio"),
         )
-        return batch.with_columns(self._decide()).drop("__prose", strict=False)
+        return batch.with_columns(decide(self.rules(), self.zh())).drop("__prose", strict=False)
 
     def _zh_counts(
         self, texts: pl.Series, zh_rows: pl.Series, en: tuple[pl.Series, ...]
@@ -180,22 +181,22 @@ class GopherQuality(RoutedFilter):
             for series, values in zip(en, counts, strict=True)
         )
 
-    def _decide(self) -> pl.Expr:
+    def rules(self) -> list[Rule]:
+        """Gopher's rules, in order; Chinese rows compare with the zh_ thresholds."""
         p: GopherQualityParams = self.params
-        pick, zh = self.pick, self.zh()
-        col = pl.col
-        mean = col("gopher_mean_word_length")
-        return self.first_reason(
-            (col("gopher_words") < pick(p.zh_min_words, p.min_words), "too_few_words"),
-            (col("gopher_words") > pick(p.zh_max_words, p.max_words), "too_many_words"),
-            ((mean < pick(p.zh_min_mean_word_length, p.min_mean_word_length))
-             | (mean > pick(p.zh_max_mean_word_length, p.max_mean_word_length)),
-             "mean_word_length"),
-            (col("gopher_symbol_ratio") > p.max_symbol_word_ratio, "symbol_ratio"),
-            (col("gopher_bullet_lines_ratio") > p.max_bullet_lines_ratio, "bullet_lines"),
-            (col("gopher_ellipsis_lines_ratio") > p.max_ellipsis_lines_ratio, "ellipsis_lines"),
-            (col("gopher_alpha_words_ratio")
-             < pick(p.zh_min_alpha_words_ratio, p.min_alpha_words_ratio), "alpha_words"),
-            (col("gopher_stopwords") < pick(p.zh_min_stopwords, p.min_stopwords), "stopwords"),
-            (zh & (col("gopher_cjk_ratio") < p.zh_min_cjk_ratio), "cjk_ratio"),
-        )
+        return [
+            rule("too_few_words", "gopher_words", "<", p.min_words, p.zh_min_words, True),
+            rule("too_many_words", "gopher_words", ">", p.max_words, p.zh_max_words, True),
+            rule("mean_word_length", "gopher_mean_word_length", "<", p.min_mean_word_length,
+                 p.zh_min_mean_word_length, True),
+            rule("mean_word_length", "gopher_mean_word_length", ">", p.max_mean_word_length,
+                 p.zh_max_mean_word_length, True),
+            rule("symbol_ratio", "gopher_symbol_ratio", ">", p.max_symbol_word_ratio),
+            rule("bullet_lines", "gopher_bullet_lines_ratio", ">", p.max_bullet_lines_ratio),
+            rule("ellipsis_lines", "gopher_ellipsis_lines_ratio", ">",
+                 p.max_ellipsis_lines_ratio),
+            rule("alpha_words", "gopher_alpha_words_ratio", "<", p.min_alpha_words_ratio,
+                 p.zh_min_alpha_words_ratio, True),
+            rule("stopwords", "gopher_stopwords", "<", p.min_stopwords, p.zh_min_stopwords, True),
+            rule("cjk_ratio", "gopher_cjk_ratio", "<", None, p.zh_min_cjk_ratio, True),
+        ]

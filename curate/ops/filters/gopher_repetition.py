@@ -9,6 +9,7 @@ import polars as pl
 
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 from curate.text import lines, paragraphs, repeated_ngrams, token_table, words
 from curate.text.ngrams import CHARS, DOC, POS, duplicate_pieces, per_doc
@@ -80,24 +81,25 @@ class GopherRepetition(RoutedFilter):
             .otherwise(self.text.fill_null("").str.extract_all(r"\S+"))
         ).to_series()
         columns += ngram_fractions(tokens)
-        return batch.with_columns(columns).with_columns(self._decide())
+        return batch.with_columns(columns).with_columns(decide(self.rules(), self.zh()))
 
-    def _decide(self) -> pl.Expr:
+    def rules(self) -> list[Rule]:
+        """Gopher's repetition rules, in order; Chinese rows compare with the zh_ thresholds
+        of the n-gram rules."""
         p: GopherRepetitionParams = self.params
-        col, pick = pl.col, self.pick
         rules = [
-            (col("dup_line_frac") > p.max_dup_line_frac, "dup_lines"),
-            (col("dup_para_frac") > p.max_dup_para_frac, "dup_paragraphs"),
-            (col("dup_line_char_frac") > p.max_dup_line_char_frac, "dup_line_chars"),
-            (col("dup_para_char_frac") > p.max_dup_para_char_frac, "dup_paragraph_chars"),
+            rule("dup_lines", "dup_line_frac", ">", p.max_dup_line_frac),
+            rule("dup_paragraphs", "dup_para_frac", ">", p.max_dup_para_frac),
+            rule("dup_line_chars", "dup_line_char_frac", ">", p.max_dup_line_char_frac),
+            rule("dup_paragraph_chars", "dup_para_char_frac", ">", p.max_dup_para_char_frac),
         ]
         for n, zh, en in zip(TOP_NS, p.zh_max_top_ngram_char_frac, p.max_top_ngram_char_frac,
                              strict=True):
-            rules.append((col(f"top_{n}gram_char_frac") > pick(zh, en), f"top_{n}gram"))
+            rules.append(rule(f"top_{n}gram", f"top_{n}gram_char_frac", ">", en, zh, True))
         for n, zh, en in zip(DUP_NS, p.zh_max_dup_ngram_char_frac, p.max_dup_ngram_char_frac,
                              strict=True):
-            rules.append((col(f"dup_{n}gram_char_frac") > pick(zh, en), f"dup_{n}gram"))
-        return self.first_reason(*rules)
+            rules.append(rule(f"dup_{n}gram", f"dup_{n}gram_char_frac", ">", en, zh, True))
+        return rules
 
 
 def _frac(num: pl.Series, den: pl.Series) -> pl.Series:

@@ -3,7 +3,7 @@ chosen per row (see `curate.text.is_chinese`), and the chosen set recorded as `r
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import polars as pl
 
@@ -34,11 +34,6 @@ class RoutedFilter(RowOperator):
     def zh() -> pl.Expr:
         """Whether the row gets the Chinese rules (needs `with_rule_lang` first)."""
         return pl.col(RULE_LANG) == "zh"
-
-    @classmethod
-    def pick(cls, zh_value: Any, en_value: Any) -> pl.Expr:
-        """The Chinese value for Chinese rows, the English one for the others."""
-        return pl.when(cls.zh()).then(pl.lit(zh_value)).otherwise(pl.lit(en_value))
 
     @staticmethod
     def ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:

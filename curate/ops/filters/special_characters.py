@@ -10,6 +10,7 @@ import polars as pl
 
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
+from curate.ops.rules import Rule, decide, rule
 from curate.params import param
 
 # Everything but letters, marks, digits, whitespace and the punctuation of running zh/en text.
@@ -35,14 +36,16 @@ class SpecialCharacters(RoutedFilter):
     signals = (RULE_LANG, "special_chars_ratio")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: SpecialCharactersParams = self.params
         batch = self.with_rule_lang(batch)
         text = self.text.fill_null("")
         batch = batch.with_columns(
             self.ratio(text.str.count_matches(SPECIAL), text.str.len_chars())
             .alias("special_chars_ratio")
         )
-        limit = self.pick(p.zh_max_ratio, p.max_ratio)
-        return batch.with_columns(
-            self.first_reason((pl.col("special_chars_ratio") > limit, "special_characters"))
-        )
+        return batch.with_columns(decide(self.rules(), self.zh()))
+
+    def rules(self) -> list[Rule]:
+        """Too large a share of special characters."""
+        p: SpecialCharactersParams = self.params
+        return [rule("special_characters", "special_chars_ratio", ">", p.max_ratio,
+                     p.zh_max_ratio, True)]

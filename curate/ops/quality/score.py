@@ -141,6 +141,14 @@ class QualityScore(RowOperator):
         )
         return batch.with_columns(overall(p.weights))
 
+    def warnings(self) -> list[str]:
+        """Without a model, q_info is only the vocabulary estimate."""
+        if self.params.model is not None:
+            return []
+        return [f"{self.context.stage}: no quality model, so q_info is estimated from word "
+                "frequencies alone; train one on your reference and raw text (`curate train "
+                "quality`, see the README) and set `model`"]
+
     def _q_info(self, texts: pl.Series) -> pl.Series | pl.Expr:
         """The classifier's probability of `label` per text; without a model, the vocabulary
         estimate (0 for a text without words)."""

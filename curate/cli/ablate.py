@@ -15,11 +15,12 @@ from rich.table import Table
 from curate.config import PipelineConfig, load_config
 from curate.errors import ConfigError, CurateError
 from curate.params import build
+from curate.report.sections.ablation import verdict
 
 # Keys of the [finetune] table that curate reads itself (not FinetuneConfig fields).
 OWN_KEYS = ("after_run",)
 # FinetuneConfig fields holding paths, resolved against the pipeline file's folder.
-PATH_FIELDS = ("eval_path", "clean_path", "model")
+PATH_FIELDS = ("eval_path", "clean_path", "model", "oracle_path")
 
 
 def finetune_config(config: PipelineConfig) -> Any:
@@ -56,27 +57,29 @@ def ablate(config: PipelineConfig, console: Console, progress: bool = True) -> d
     if not manifest.exists() or json.loads(manifest.read_text())["status"] != "complete":
         raise CurateError(f"{run}: no finished run to ablate; run `curate run {config.path}`")
     arms = {"raw": config.input_path, "curated": run / "curated"}
+    if cfg.oracle_path:
+        arms["oracle"] = Path(cfg.oracle_path)
     try:
         result = run_ablation(cfg, arms, run, progress=progress)
     except ValueError as exc:
         raise CurateError(f"finetune: {exc}") from exc
     build_report(run)
     console.print(results_table(result))
+    console.print(verdict(result["differences"]))
     return result
 
 
 def results_table(result: dict) -> Table:
-    """Mean ± 95 % CI per arm for accuracy and macro-F1, and curated − raw."""
+    """Mean ± 95 % CI per arm for accuracy, macro-F1 and log-loss, and the paired differences."""
     table = Table(title="fine-tune ablation (mean ± 95 % CI over seeds)", title_justify="left")
-    for column in ("arm", "train rows", "accuracy", "macro-F1"):
+    for column in ("arm", "train rows", "accuracy", "macro-F1", "log-loss"):
         table.add_column(column, justify="left" if column == "arm" else "right")
+    metrics = ("accuracy", "macro_f1", "log_loss")
     for arm, data in result["arms"].items():
         summary = data["summary"]
-        table.add_row(arm, f"{data['examples']:,}",
-                      *(_mean_ci(summary.get(m)) for m in ("accuracy", "macro_f1")))
+        table.add_row(arm, f"{data['examples']:,}", *(_mean_ci(summary.get(m)) for m in metrics))
     for key, diff in result["differences"].items():
-        table.add_row(key.replace("-", " − "), "",
-                      *(_mean_ci(diff.get(m)) for m in ("accuracy", "macro_f1")))
+        table.add_row(key.replace("-", " − "), "", *(_mean_ci(diff.get(m)) for m in metrics))
     return table
 
 
@@ -99,7 +102,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "ablate", help="fine-tune on raw vs curated data of a finished run, side by side")
     parser.add_argument("pipeline", type=Path)
-    parser.add_argument("--backend", choices=["lora", "fasttext"],
+    parser.add_argument("--backend", choices=["lora", "sft", "fasttext"],
                         help="override [finetune].backend")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=_cmd_ablate)

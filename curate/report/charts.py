@@ -159,3 +159,31 @@ def horizontal_stack(labels: Sequence[str], series: dict[str, Sequence[float]], 
         ))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, barmode="group", height=max(HEIGHT, 60 + 30 * len(labels)))
+
+
+def differences(labels: Sequence[str], means: Sequence[float], errors: Sequence[float | None],
+                title: str, x_title: str = "") -> go.Figure:
+    """Paired differences as points with ± error bars around a line at zero: the axis spans
+    the differences, so a gain of half a point is visible (bars from zero would hide it)."""
+    fig = go.Figure(go.Scatter(
+        x=list(means), y=[label(v) for v in labels], mode="markers",
+        marker={"size": 10, "color": KEPT},
+        error_x={"type": "data", "array": [e or 0 for e in errors], "visible": True},
+        hovertemplate="%{y}: %{x:+.4f}<extra></extra>",
+    ))
+    fig.add_vline(x=0, line={"color": "#888", "width": 1, "dash": "dot"})
+    fig.update_xaxes(title=label(x_title), zeroline=False)
+    fig.update_yaxes(autorange="reversed", type="category")
+    return _layout(fig, title, height=max(200, 80 + 40 * len(labels)))
+
+
+def curves(series: dict[str, tuple[Sequence[float], Sequence[float]]], title: str,
+           x_title: str, y_title: str) -> go.Figure:
+    """Lines, one per series (e.g. one per seed of an arm): a training curve."""
+    fig = go.Figure()
+    for name, (xs, ys) in series.items():
+        fig.add_trace(go.Scatter(x=list(xs), y=list(ys), name=label(name), mode="lines+markers",
+                                 marker={"size": 4}))
+    fig.update_xaxes(title=label(x_title))
+    fig.update_yaxes(title=label(y_title))
+    return _layout(fig, title)

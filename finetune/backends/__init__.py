@@ -1,7 +1,9 @@
-"""Classifier backends: "lora" (Hugging Face model + LoRA) and "fasttext" (fast proxy).
+"""Classifier backends: "lora" (a Hugging Face sequence classifier + LoRA, or fully
+fine-tuned), "sft" (a causal LM instruction-tuned with LoRA to answer with the label) and
+"fasttext" (fast proxy).
 
 Each backend module offers `prepare(cfg, texts) -> Setup`, `train(cfg, setup, train,
-validation, labels, seed, progress) -> TrainResult` and `load(folder) -> Classifier`.
+validation, labels, seed, progress, title) -> TrainResult` and `load(folder) -> Classifier`.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class TrainResult:
     train_loss: float | None = None
     loss_history: list[float] = field(default_factory=list)
     best_step: int | None = None
+    # Points of the training curve: {step, train_loss} and {step, eval_loss[, eval_accuracy]}.
+    curve: list[dict] = field(default_factory=list)
 
     @property
     def examples_per_s(self) -> float:
@@ -59,16 +63,20 @@ class TrainResult:
 
 
 def get_backend(name: str) -> ModuleType:
-    """The backend module called `name` ("lora" or "fasttext")."""
+    """The backend module called `name` ("lora", "sft" or "fasttext")."""
     if name == "lora":
         from finetune.backends import lora
 
         return lora
+    if name == "sft":
+        from finetune.backends import sft
+
+        return sft
     if name == "fasttext":
         from finetune.backends import fasttext
 
         return fasttext
-    raise ValueError(f"unknown backend {name!r} (expected 'lora' or 'fasttext')")
+    raise ValueError(f"unknown backend {name!r} (expected 'lora', 'sft' or 'fasttext')")
 
 
 def write_meta(folder: Path, meta: dict) -> None:

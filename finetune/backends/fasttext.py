@@ -71,8 +71,9 @@ def train(
     labels: list[str],
     seed: int,
     progress: bool = True,
+    title: str = "",
 ) -> TrainResult:
-    """Train a fastText classifier on `train_set` with seed `seed`."""
+    """Train a fastText classifier on `train_set` with seed `seed` (fastText logs no curve)."""
     options = TrainOptions(
         epoch=cfg.fasttext_epoch, lr=cfg.fasttext_lr, word_ngrams=cfg.fasttext_word_ngrams,
         dim=cfg.fasttext_dim, minn=cfg.fasttext_minn, maxn=cfg.fasttext_maxn,

@@ -147,13 +147,16 @@ def prepare(cfg: FinetuneConfig, texts: list[str]) -> LoraSetup:
 
 def build_model(
     model_path: str, tokenizer: PreTrainedTokenizerBase, labels: list[str], cfg: FinetuneConfig
-) -> PeftModel:
-    """The base model with a fresh classification head for `labels`, wrapped with LoRA.
+) -> torch.nn.Module:
+    """The base model with a fresh classification head for `labels`, wrapped with LoRA (or
+    bare, every weight trainable, with `lora` off).
 
     Seed the run (transformers.set_seed) first: the head and LoRA weights are random.
     """
     model = _load_base(model_path, labels)
     resized = _fit_embeddings(model, tokenizer)
+    if not cfg.lora:  # full fine-tuning: every weight trains
+        return model
     modules_to_save = [_embedding_name(model)] if resized else None
     config = LoraConfig(
         task_type=TaskType.SEQ_CLS,
@@ -201,11 +204,11 @@ def _embedding_name(model: torch.nn.Module) -> str:
 
 
 class LoraClassifier:
-    """A LoRA-adapted sequence classifier with its tokenizer."""
+    """A LoRA-adapted (or fully fine-tuned) sequence classifier with its tokenizer."""
 
     def __init__(
         self,
-        model: PeftModel,
+        model: torch.nn.Module,
         tokenizer: PreTrainedTokenizerBase,
         labels: list[str],
         meta: dict,
@@ -240,9 +243,13 @@ class LoraClassifier:
         return probs
 
     def save(self, folder: Path) -> None:
-        """Write the adapter (plus trained head and embeddings), tokenizer and META_FILE."""
+        """Write the adapter (plus trained head and embeddings) or the whole fine-tuned model,
+        the tokenizer and META_FILE."""
         folder = Path(folder)
-        self.model.save_pretrained(folder, save_embedding_layers=False)
+        if isinstance(self.model, PeftModel):
+            self.model.save_pretrained(folder, save_embedding_layers=False)
+        else:
+            self.model.save_pretrained(folder)
         self.tokenizer.save_pretrained(folder)
         write_meta(folder, self.meta)
 
@@ -255,8 +262,9 @@ def train(
     labels: list[str],
     seed: int,
     progress: bool = True,
+    title: str = "",
 ) -> TrainResult:
-    """Train a fresh LoRA classifier on `train_set` with seed `seed`."""
+    """Train a fresh LoRA (or fully fine-tuned) classifier on `train_set` with seed `seed`."""
     transformers.set_seed(seed)
     model = build_model(setup.model_path, setup.tokenizer, labels, cfg)
     index = {label: i for i, label in enumerate(labels)}
@@ -273,9 +281,11 @@ def train(
         cfg,
         seed,
         progress,
+        title,
     )
     meta = {
         "backend": "lora",
+        "lora": cfg.lora,
         "model": cfg.model,  # None: the bundled default, found again at load time
         "labels": labels,
         "max_length": cfg.max_length,
@@ -290,6 +300,7 @@ def train(
         train_loss=stats.train_loss,
         loss_history=stats.loss_history,
         best_step=stats.best_step,
+        curve=stats.curve,
     )
 
 
@@ -300,6 +311,9 @@ def load(folder: str | Path, model: str | None = None, batch_size: int = 64) -> 
     meta = json.loads((folder / META_FILE).read_text())
     labels = meta["labels"]
     tokenizer = load_tokenizer(folder)
+    if not meta.get("lora", True):
+        return LoraClassifier(_load_base(str(folder), labels), tokenizer, labels, meta,
+                              batch_size)
     base = _load_base(resolve_model(model or meta["model"]), labels)
     _fit_embeddings(base, tokenizer)
     with _quiet():

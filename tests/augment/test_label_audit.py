@@ -10,7 +10,11 @@ import polars as pl
 import pytest
 
 from curate.engine import run_pipeline
-from curate.ops.augment.label_audit import confident_issues
+from curate.ops.augment.label_audit import (
+    confident_issues,
+    noise_rate_cutoffs,
+    noise_rate_issues,
+)
 from tests.conftest import REPO, make_config, read_dir
 
 VOCAB = {
@@ -59,6 +63,34 @@ def test_the_margin_spares_close_calls() -> None:
     given = np.array([0, 0, 1, 1])
     assert confident_issues(probs, given, margin=0.0)[0].tolist() == [False, True, False, False]
     assert confident_issues(probs, given, margin=0.3)[0].tolist() == [False, False, False, False]
+
+
+def test_noise_rate_flags_as_many_rows_as_the_confident_joint_estimates() -> None:
+    # Thresholds: class 0 the mean p0 of rows given 0 (0.5), class 1 the mean p1 of rows given
+    # 1 (0.875). Confident classes of the rows given 0: 0, 0, 0, none, none, 1.
+    probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3], [0.2, 0.8], [0.3, 0.7],
+                      [0.1, 0.9], [0.1, 0.9], [0.15, 0.85]])
+    given = np.array([0, 0, 0, 0, 0, 0, 1, 1])
+    cutoffs = noise_rate_cutoffs(probs, given)
+    # Rows given 0: confident joint {0: 3, 1: 1}, scaled to the 6 rows: 4.5 and 1.5, so 2 rows
+    # belong to class 1: those of largest margin p1 - p0 (row 5: 0.8, row 3: 0.6).
+    assert cutoffs[0, 1] == pytest.approx(0.6)
+    assert np.isinf(cutoffs[1, 0])  # rows given 1 are all confidently 1
+    issue, best = noise_rate_issues(probs, given, cutoffs)
+    assert issue.tolist() == [False, False, False, True, False, True, False, False]
+    assert best.tolist() == [-1, -1, -1, 1, -1, 1, -1, -1]
+
+
+def test_relabel_mode_gives_suspect_rows_the_suggested_label(tmp_path: Path) -> None:
+    flipped = toy_corpus(tmp_path / "in")
+    run_pipeline(make_config(tmp_path, [{"op": "label_audit", "mode": "relabel"}]))
+    curated = read_dir(tmp_path / "run" / "curated")
+    assert curated.height == 180  # nothing removed
+    changed = curated.filter(pl.col("label_original").is_not_null())
+    assert changed.height == curated["label_issue"].sum()
+    assert (changed["label"] == changed["label_suggested"]).all()
+    assert (changed["label"] == changed["id"].str.extract(r"^(\w+)-")).mean() >= 0.9
+    assert len(set(changed["id"]) & flipped) / len(flipped) >= 0.9
 
 
 @pytest.fixture(scope="module")

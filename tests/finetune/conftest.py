@@ -121,6 +121,22 @@ def tiny_qwen2(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_qwen2_lm(tmp_path_factory, tiny_qwen2) -> Path:
+    """The tiny Qwen2 with its language-model head saved (a causal LM checkpoint, as Qwen2
+    releases are), and room for a prompt."""
+    import torch
+    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("tiny-qwen2-lm")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_qwen2)
+    config = Qwen2Config.from_pretrained(tiny_qwen2, max_position_embeddings=256)
+    Qwen2ForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def english_data(tmp_path_factory) -> dict[str, Path]:
     """Toy 3-class English corpora: train and eval Parquet files."""
     folder = tmp_path_factory.mktemp("en-data")

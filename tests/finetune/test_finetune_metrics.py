@@ -114,3 +114,17 @@ def test_config_defaults_and_validation():
     ):
         with pytest.raises(ValueError, match=next(iter(bad))):
             FinetuneConfig(**bad)
+
+
+def test_log_loss_is_the_mean_negative_log_probability_of_the_true_label() -> None:
+    import math
+
+    import numpy as np
+
+    from finetune.metrics import LOG_LOSS_FLOOR, log_loss
+
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.5, 0.5, 0.0]])
+    truth = ["a", "b", "c"]  # 0.7, 0.1 and 0.0 (clipped to the floor)
+    expected = -(math.log(0.7) + math.log(0.1) + math.log(LOG_LOSS_FLOOR)) / 3
+    assert log_loss(probs, truth, ["a", "b", "c"]) == pytest.approx(expected)
+    assert log_loss(np.eye(2), ["x", "y"], ["x", "y"]) == pytest.approx(0.0)

@@ -182,17 +182,27 @@ def _write_manifest(root: Path, frame: pl.DataFrame, passes: dict, rows: int,
 
 def _write_ablation(root: Path) -> None:
     """An ablation.json shaped like finetune.ablation writes it."""
-    def arm(examples: int, acc: float, f1: float) -> dict:
-        stat = lambda m: {"mean": m, "std": 0.01, "ci95": 0.02, "low": m - 0.02,  # noqa: E731
-                          "high": m + 0.02, "n": 3}
-        return {"source": "x", "examples": examples, "runs": [],
-                "summary": {"accuracy": stat(acc), "macro_f1": stat(f1)}}
+    def stat(m: float, ci: float = 0.02) -> dict:
+        return {"mean": m, "std": 0.01, "ci95": ci, "low": m - ci, "high": m + ci, "n": 3}
+
+    def arm(examples: int, acc: float, f1: float, counts: dict[str, int]) -> dict:
+        return {"source": "x", "examples": examples, "runs": [], "label_counts": counts,
+                "summary": {"accuracy": stat(acc), "macro_f1": stat(f1),
+                            "log_loss": stat(1.0 - acc)}}
     ablation = {
         "backend": "fasttext", "model": None, "device": "cpu", "labels": ["a", "b", "c"],
         "seeds": [0, 1, 2], "eval": {"examples": 2000},
-        "arms": {"raw": arm(10_000, 0.71, 0.69), "curated": arm(7_000, 0.76, 0.74),
-                 "random": arm(7_000, 0.70, 0.68)},
-        "differences": {"curated-raw": {"accuracy": {"mean": 0.05, "ci95": 0.015},
-                                        "macro_f1": {"mean": 0.05, "ci95": 0.02}}},
+        "arms": {"raw": arm(10_000, 0.71, 0.69, {"a": 4000, "b": 3000, "c": 3000}),
+                 "curated": arm(7_000, 0.76, 0.74, {"a": 2100, "b": 2450, "c": 2450}),
+                 "random": arm(7_000, 0.70, 0.68, {"a": 2800, "b": 2100, "c": 2100})},
+        "differences": {
+            "curated-raw": {"accuracy": stat(0.05, 0.015), "macro_f1": stat(0.05),
+                            "log_loss": stat(-0.05)},
+            "curated-random": {"accuracy": stat(0.01, 0.015), "macro_f1": stat(0.01),
+                               "log_loss": stat(-0.01)}},
     }
     (root / "ablation.json").write_text(json.dumps(ablation, indent=1), encoding="utf-8")
+    (root / "ablation").mkdir()
+    (root / "ablation" / "curves.jsonl").write_text("".join(
+        json.dumps({"arm": a, "seed": s, "step": step, "train_loss": 1.0 / step}) + "\n"
+        for a in ("raw", "curated") for s in (0, 1) for step in (1, 2, 3)), encoding="utf-8")

@@ -71,6 +71,24 @@ def test_near_duplicate_clusters_and_ablation(full_run: Path) -> None:
     assert found["ablation"]["arms"][1]["accuracy"]["mean"] == 0.76
 
 
+def test_the_ablation_is_read_honestly(full_run: Path) -> None:
+    ablation = sections(full_run)["ablation"]
+    # curated - raw: +0.05 ± 0.015 is a win; curated - random: +0.01 ± 0.015 a tie.
+    assert ablation["verdict"] == (
+        "The curated arm won against raw (+0.0500 accuracy, 95 % CI +0.0350 to +0.0650) and "
+        "tied with a random subset of raw of the same size (+0.0100 accuracy, 95 % CI "
+        "-0.0050 to +0.0250).")
+    assert ablation["arms"][0]["log_loss"]["mean"] == pytest.approx(0.29)
+    # class a: 40 % of raw, 30 % of curated: more than 5 points apart
+    assert ablation["class_mix"]["curated"]["a"] == pytest.approx(0.3)
+    assert ablation["drifting"] == ["a"]  # b and c move by 5 points exactly
+    assert len(ablation["curves"]) == 12
+    page = (full_run / "report.html").read_text(encoding="utf-8")
+    for text in ("won against raw", "Paired accuracy differences", "log-loss",
+                 "Class mix per arm", "Warning: the arms", "raw: training loss per step"):
+        assert text in page, text
+
+
 def test_examples_cover_every_reason_and_the_quality_deciles(full_run: Path) -> None:
     groups = sections(full_run)["examples"]["groups"]
     kinds = [g["kind"] for g in groups]

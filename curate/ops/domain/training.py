@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -23,7 +22,7 @@ import polars as pl
 from curate.errors import ConfigError, CurateError
 from curate.io import read_corpus
 from curate.models import LinearModel, TextClassifier
-from curate.models.linear import LinearOptions
+from curate.models.linear import SHORT_TEXT_CHAR_NGRAMS, LinearOptions, options_for
 from curate.models.store import save_atomically, train_once
 from curate.ops.quality.training import report_path, split_indices
 
@@ -34,12 +33,8 @@ MAX_CHARS = 2000  # characters of each document the domain classifier reads
 # titles, dev -> test: accuracy 0.821 (l2 1e-4, 30 iterations) -> 0.837; sports titles recalled
 # from a mixed reserve at probability >= 0.5: 737 -> 892, precision 0.917 -> 0.892.
 DOMAIN_OPTIONS = LinearOptions(l2=5e-5, max_iter=100)
-# Short texts (titles, headlines) gain from character n-grams of the words (Chinese words are
-# one to four characters): with fastText, THUCNews sports titles recalled from a mixed reserve,
-# precision of the top 877 0.86 -> 0.89. Long documents do not (sample corpus: slower, no
-# better).
-SHORT_TEXT_OPTIONS = dataclasses.replace(DOMAIN_OPTIONS, char_ngrams=2)
-SHORT_TEXT_CHARS = 64  # median length under which texts count as short
+# Short texts (titles, headlines) gain from character n-grams (curate.models.linear.options_for).
+SHORT_TEXT_OPTIONS = dataclasses.replace(DOMAIN_OPTIONS, char_ngrams=SHORT_TEXT_CHAR_NGRAMS)
 
 
 def domain_view(text: str, max_chars: int = MAX_CHARS) -> str:
@@ -84,19 +79,18 @@ def multiclass_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[s
             "labels": per_label}
 
 
-def options_for(texts: Sequence[str]) -> LinearOptions:
+def domain_options(texts: Sequence[str]) -> LinearOptions:
     """The model options for a training set: character n-grams for short texts."""
-    short = bool(texts) and statistics.median(len(t) for t in texts) < SHORT_TEXT_CHARS
-    return SHORT_TEXT_OPTIONS if short else DOMAIN_OPTIONS
+    return options_for(texts, DOMAIN_OPTIONS)
 
 
 def fit_domain_classifier(texts: Sequence[str], labels: Sequence[str],
                           max_chars: int = MAX_CHARS, options: LinearOptions | None = None,
                           ) -> TextClassifier:
-    """A domain classifier trained on (text, label) pairs (options by `options_for` unless
+    """A domain classifier trained on (text, label) pairs (options by `domain_options` unless
     given)."""
     return LinearModel.train([domain_view(t, max_chars) for t in texts], labels,
-                             options or options_for(texts))
+                             options or domain_options(texts))
 
 
 @dataclass
@@ -127,13 +121,13 @@ def train_domain_model(seeds: Sequence[str], out: Path, label_column: str = LABE
                        overrides: dict[str, float | int] | None = None,
                        ) -> DomainTrainingReport:
     """Train on the labelled seed corpora, score a stratified held-out split, save the model
-    to `out` and its report beside it (`NAME.json`). Options: `options`, else `options_for`
+    to `out` and its report beside it (`NAME.json`). Options: `options`, else `domain_options`
     the texts with `overrides` applied."""
     if not 0 <= holdout < 1:
         raise ConfigError(f"holdout: must be in [0, 1), got {holdout}")
     start = time.perf_counter()
     texts, labels = read_labelled(seeds, label_column, base)
-    options = options or dataclasses.replace(options_for(texts), **(overrides or {}))
+    options = options or dataclasses.replace(domain_options(texts), **(overrides or {}))
     train, test = split_indices(labels, holdout, seed)
     model = fit_domain_classifier([texts[i] for i in train], [labels[i] for i in train],
                                   max_chars, options)

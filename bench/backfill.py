@@ -59,7 +59,7 @@ def run_target(work: Path, target: int, reserve: pl.DataFrame) -> dict[str, floa
     raw = {"pipeline": {"input": str(work / "corpus"), "output": str(work / f"run-{target}")},
            "engine": {"kind": "local"}, "stage": stages}
     start = time.perf_counter()
-    manifest = run_pipeline(parse_config(raw, work / "pipeline.toml"), overwrite=True).data
+    manifest = run_pipeline(parse_config(raw, work / "pipeline.toml"), overwrite=True).to_dict()
     seconds = time.perf_counter() - start
     curated = pl.read_parquet(work / f"run-{target}" / "curated" / "*.parquet")
     recalled = curated.filter(pl.col("source") == "backfill").select("id").join(

@@ -21,8 +21,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.dedup_eval import SHORT_SOURCES, Injection, inject, read_texts, score
 from bench.harness import SHARED_DATA, run_measured, run_pipeline_measured, write_results
-from curate.ops.dedup.evaluation import SHORT_SOURCES, Injection, inject, read_texts, score
 
 THRESHOLD, NUM_PERM, NGRAM = 0.8, 128, 5
 DOCS_PER_SHARD = 50_000

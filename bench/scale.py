@@ -503,7 +503,8 @@ def measure_one(toml: Path, out: Path, interval: float, limit_mb: float | None,
     report_s = time.perf_counter() - t1
     sampler.stop()
 
-    data = manifest.data
+    # The manifest's JSON form, from this tree or an older one (a baseline commit).
+    data = manifest.to_dict() if hasattr(manifest, "to_dict") else manifest.data
     where: dict[str, str] = {}
     for p in plan:
         for s in p.row_stages:

@@ -161,8 +161,14 @@ class PipelineConfig:
 
     def hash(self) -> str:
         """A short hash of `canonical()`: equal hashes mean equal outputs."""
-        blob = json.dumps(self.canonical(), sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return config_hash(self.canonical())
+
+
+def config_hash(canonical: dict[str, Any]) -> str:
+    """The short hash of a canonical config (`PipelineConfig.canonical()`, or the one a
+    manifest records)."""
+    blob = json.dumps(canonical, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
 
 
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:

@@ -7,13 +7,13 @@ import dataclasses
 import gc
 import json
 import logging
-import os
 import sys
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from curate.io.atomic import atomic_write_text
 from finetune.backends import TrainResult, get_backend
 from finetune.config import FinetuneConfig
 from finetune.data import (
@@ -339,15 +339,9 @@ def _write_curves(path: Path, points: list[dict]) -> None:
     if not points:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(json.dumps(p) + "\n" for p in points), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, "".join(json.dumps(p) + "\n" for p in points))
 
 
 def _write_json(path: Path, payload: dict) -> None:
     """Write `payload` as JSON to `path` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import polars as pl
 
 from curate.io import read_corpus
+from curate.io.atomic import atomic_write
 from finetune.backends import load_classifier
 
 PREDICTION_COLUMN = "prediction"
@@ -47,8 +47,5 @@ def predict_corpus(
         pl.Series(CONFIDENCE_COLUMN, scores, dtype=pl.Float64),
     )
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    df.write_parquet(tmp, compression="zstd")
-    os.replace(tmp, out_path)
+    atomic_write(out_path, lambda tmp: df.write_parquet(tmp, compression="zstd"))
     return df

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from bench import realdata
-from curate.ops.language import Language
+from curate.ops.filters.language import Language
 from tests.conftest import SHARED_DATA
 
 pytestmark = [

@@ -5,7 +5,6 @@ budget and seeds), and write RUN/ablation.json plus its section of report.html."
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from curate.config import PipelineConfig, load_config
 from curate.errors import ConfigError, CurateError
 from curate.params import build
 from curate.report.sections.ablation import verdict
+from curate.runfolder import RunFolder, RunLayout
 
 # Keys of the [finetune] table that curate reads itself (not FinetuneConfig fields).
 OWN_KEYS = ("after_run",)
@@ -52,18 +52,20 @@ def ablate(config: PipelineConfig, console: Console, progress: bool = True) -> d
     from finetune.ablation import run_ablation
 
     cfg = finetune_config(config)
-    run = config.output_path
-    manifest = run / "manifest.json"
-    if not manifest.exists() or json.loads(manifest.read_text())["status"] != "complete":
-        raise CurateError(f"{run}: no finished run to ablate; run `curate run {config.path}`")
-    arms = {"raw": config.input_path, "curated": run / "curated"}
+    layout = RunLayout(config.output_path)
+    try:
+        RunFolder.open(layout.root, complete=True)
+    except ConfigError as exc:
+        raise CurateError(f"{exc}: no finished run to ablate; run `curate run {config.path}`"
+                          ) from exc
+    arms = {"raw": config.input_path, "curated": layout.curated}
     if cfg.oracle_path:
         arms["oracle"] = Path(cfg.oracle_path)
     try:
-        result = run_ablation(cfg, arms, run, progress=progress)
+        result = run_ablation(cfg, arms, layout.ablation, progress=progress)
     except ValueError as exc:
         raise CurateError(f"finetune: {exc}") from exc
-    build_report(run)
+    build_report(layout.root)
     console.print(results_table(result))
     console.print(verdict(result["differences"]))
     return result

@@ -50,8 +50,8 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     print_warnings(config)
     manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
                             reporter=reporter)
-    for skipped in manifest.data.get("quarantined", []):
-        print(f"warning: quarantined {skipped['path']}: {skipped['reason']}", file=sys.stderr)
+    for skipped in manifest.quarantined:
+        print(f"warning: quarantined {skipped.path}: {skipped.reason}", file=sys.stderr)
     try:
         report = build_report(config.output_path)
     except Exception as exc:  # a report problem must not fail a finished run
@@ -72,9 +72,10 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 def _cmd_report(args: argparse.Namespace, console: Console) -> int:
     from curate.report import build_report
+    from curate.runfolder import RunLayout
 
     path = build_report(args.run, args.compare)
-    console.print(f"wrote {path} and {path.with_name('report.json')}")
+    console.print(f"wrote {path} and {RunLayout(path.parent).report_json}")
     return 0
 
 

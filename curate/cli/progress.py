@@ -15,9 +15,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from curate.engine.manifest import Manifest
 from curate.engine.plan import Pass
-from curate.engine.task import ShardResult
+from curate.runfolder import Manifest, ShardResult
 
 
 class RichReporter:
@@ -62,15 +61,17 @@ class RichReporter:
 
 def summary_table(manifest: Manifest) -> Table:
     """Stage, in, kept, rejected, seconds: the table printed when a run ends."""
-    table = Table(title=f"run {manifest.path.parent}", title_justify="left")
+    table = Table(title=f"run {manifest.path.parent if manifest.path else ''}",
+                  title_justify="left")
     for name in ("stage", "in", "kept", "rejected", "seconds"):
         table.add_column(name, justify="left" if name == "stage" else "right")
-    for s in manifest.data["stages"]:
-        table.add_row(s["stage"], f"{s['in']:,}", f"{s['kept']:,}", f"{s['rejected']:,}",
-                      f"{s['seconds']:.2f}")
-    totals = manifest.data["totals"]
-    table.caption = (
-        f"{totals['input_rows']:,} rows in, {totals['curated_rows']:,} curated, "
-        f"{totals['rejected_rows']:,} rejected, {totals['wall_seconds']:.1f} s"
-    )
+    for s in manifest.stages:
+        table.add_row(s.stage, f"{s.rows_in:,}", f"{s.kept:,}", f"{s.rejected:,}",
+                      f"{s.seconds:.2f}")
+    totals = manifest.totals
+    if totals is not None:
+        table.caption = (
+            f"{totals.input_rows:,} rows in, {totals.curated_rows:,} curated, "
+            f"{totals.rejected_rows:,} rejected, {totals.wall_seconds:.1f} s"
+        )
     return table

@@ -10,7 +10,6 @@ stage keeps, before and after.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from curate.errors import ConfigError
+from curate.runfolder import Manifest, RunFolder
 from curate.selection.overrides import Assignment, TunePlan, plan_tune
 from curate.selection.replay import StageOutcome, load_documents, replay
 from curate.selection.tuned_run import prepare_output, write_tuned_run
@@ -41,63 +40,52 @@ def add_parser(subparsers: Any) -> None:
     tune.set_defaults(handler=run_tune)
 
 
-def load_manifest(run: Path) -> dict[str, Any]:
-    """A finished run's manifest; ConfigError when RUN is not one."""
-    path = run / "manifest.json"
-    if not path.is_file():
-        raise ConfigError(f"{run}: not a run folder (no manifest.json)")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("status") != "complete":
-        raise ConfigError(f"{run}: the run is not complete (status {manifest.get('status')!r})")
-    return manifest
-
-
 def tune(run: Path, assignments: list[str], out: Path | None = None, dry_run: bool = False,
-         overwrite: bool = False) -> tuple[TunePlan, list[StageOutcome], dict[str, Any] | None]:
+         overwrite: bool = False) -> tuple[TunePlan, list[StageOutcome], Manifest | None]:
     """Re-decide the run's selection with the assignments; write the tuned run unless
     `dry_run`. Returns the plan, per-stage outcomes and the new manifest (None on a dry run)."""
     start = time.perf_counter()
-    manifest = load_manifest(run)
-    plan = plan_tune(manifest["config"]["stages"], [Assignment.parse(a) for a in assignments])
-    id_col = manifest["config"]["pipeline"]["id_column"]
+    source = RunFolder.open(run, complete=True)
+    plan = plan_tune(source.stage_configs, [Assignment.parse(a) for a in assignments])
+    id_col = source.id_column
     if not dry_run:
         out = out or run.with_name(f"{run.name}-tuned")
         prepare_output(run, out, overwrite)
-    docs, reached = load_documents(run, plan, id_col)
+    docs, reached = load_documents(source, plan)
     docs, outcomes = replay(docs, reached, plan, id_col)
     if dry_run:
         return plan, outcomes, None
     assert out is not None
-    new = write_tuned_run(run, out, manifest, plan, docs, reached, outcomes, start)
+    new = write_tuned_run(source, out, plan, docs, reached, outcomes, start)
     return plan, outcomes, new
 
 
 def run_tune(args: argparse.Namespace, console: Console) -> int:
     """Handler of `curate tune`."""
     start = time.perf_counter()
-    manifest = load_manifest(args.run)
+    manifest = RunFolder.open(args.run, complete=True).manifest
     plan, outcomes, new = tune(args.run, args.assignments, args.out, args.dry_run,
                                args.overwrite)
-    before = {s["stage"]: s for s in manifest.get("stages", [])}
+    before = {s.stage: s.kept for s in manifest.stages}
     table = Table(title="re-run stages", box=None, padding=(0, 2))
     for column in ("stage", "in", "kept (was)", "kept (now)", "rejected (now)"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for o in outcomes:
-        was = before.get(o.stage, {}).get("kept")
+        was = before.get(o.stage)
         table.add_row(o.stage, f"{o.rows_in:,}", "-" if was is None else f"{was:,}",
                       f"{o.kept:,}", f"{o.rejected:,}")
     console.print(table)
     for name, changed in plan.changes.items():
         for key, value in changed.items():
             console.print(f"  {name}.{key} = {value!r}")
-    was_total = manifest.get("totals", {}).get("curated_rows")
+    was_total = manifest.totals.curated_rows if manifest.totals else 0
     now_total = outcomes[-1].kept if outcomes else was_total
     seconds = time.perf_counter() - start
     if new is None:
         console.print(f"dry run: {was_total:,} → {now_total:,} curated documents "
                       f"({seconds:.2f} s); nothing written")
     else:
-        out = new["config"]["pipeline"]["output"]
-        console.print(f"wrote {out}: {was_total:,} → {new['totals']['curated_rows']:,} curated "
-                      f"documents ({seconds:.2f} s)")
+        assert new.totals is not None
+        console.print(f"wrote {new.pipeline['output']}: {was_total:,} → "
+                      f"{new.totals.curated_rows:,} curated documents ({seconds:.2f} s)")
     return 0

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from curate.config import PipelineConfig
-from curate.engine.layout import RunLayout
 from curate.errors import ShardError
 from curate.io import ROW_COLUMN, read_shard, write_shard
 from curate.io.shards import Shard, shard_size
+from curate.runfolder import RunLayout
 
 READ_STAGE = "read"
 # Columns the engine writes into rejected/ and stats/ itself.

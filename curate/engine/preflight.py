@@ -7,32 +7,18 @@ reported by its TOML key before any shard is read.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from curate.config import PipelineConfig
-from curate.engine.layout import RunLayout
 from curate.errors import ConfigError, CurateError, DataError, ShardError
 from curate.io import check_shard, fs, write_shard
 from curate.io.shards import Shard
-from curate.ops.language import model_path as lid_model_path
-
-# Parameters naming a file a stage reads; `model` may instead be trained on first use from
-# the stage's non-empty `train_*` parameters.
-FILE_PARAMS = ("model", "vectors", "synonyms")
-TRAIN_COMMANDS = {"quality_score": "curate train quality", "domain_classify": "curate train domain"}
-# Operators whose model is installed with a package: a function finding it (CurateError if not).
-BUNDLED_MODELS: dict[str, Callable[[], Path]] = {"language": lid_model_path}
-# Files a run writes, relative to its folder: if the input glob matches one of them, the next
-# run would read this run's output as input.
-WRITTEN = ("curated/part-00000-000.parquet", "rejected/part-00000-p0-000.parquet",
-           "stats/part-00000.parquet", "work/p0/part-00000.parquet")
+from curate.ops import REGISTRY, Operator
+from curate.runfolder import InputShard, RunLayout
 
 
 def is_glob(spec: Path | str) -> bool:
@@ -115,8 +101,8 @@ def check_run_folder(config: PipelineConfig, shards: list[Shard]) -> None:
     if config.path.resolve().is_relative_to(out):
         raise ConfigError(f"pipeline.output: run folder {run_dir} contains the pipeline file "
                           f"{config.path}")
-    for written in WRITTEN:
-        where = _inside_input(config, run_dir / written)
+    for written in RunLayout(run_dir).written_examples():
+        where = _inside_input(config, written)
         if where is not None:
             raise ConfigError(f"pipeline.output: run folder {run_dir} is inside the input "
                               f"{where}; its output would be read as input by the next run")
@@ -125,10 +111,11 @@ def check_run_folder(config: PipelineConfig, shards: list[Shard]) -> None:
 def check_stage_files(config: PipelineConfig, shards: list[Shard]) -> None:
     """Every file a stage reads exists, or (a `model` with training corpora) will be trained
     somewhere that is not input. Raises ConfigError naming `stage[N].KEY`."""
-    check_bundled_models(config)
+    check_installed(config)
     inputs = {s.resolve() for s in shards if isinstance(s, Path)}
     for stage in config.stages:
-        for key in FILE_PARAMS:
+        op = REGISTRY[stage.op]
+        for key in op.file_params:
             value = getattr(stage.params, key, None)
             if not isinstance(value, str):
                 continue
@@ -138,35 +125,34 @@ def check_stage_files(config: PipelineConfig, shards: list[Shard]) -> None:
                 raise ConfigError(f"{name}: {path} is an input shard, not a {key} file")
             if path.is_file():
                 continue
-            fields = [f.name for f in dataclasses.fields(stage.params)
-                      if f.name.startswith("train_")]
-            if key != "model" or not any(getattr(stage.params, f) for f in fields):
+            trained = key == op.trainable_file and any(
+                getattr(stage.params, f) for f in op.train_params)
+            if not trained:
                 raise ConfigError(f"{name}: {path}: no such {key} file"
-                                  + _training_hint(stage.op, fields))
+                                  + _training_hint(op, key))
             where = _inside_input(config, path)
             if where is not None:
                 raise ConfigError(f"{name}: {path} is inside the input {where}; a model trained "
                                   "there would change the input (put it elsewhere)")
 
 
-def check_bundled_models(config: PipelineConfig) -> None:
-    """The models that come installed with a package (lid.176 for `language`) are there.
-    Raises ConfigError naming `stage[N]`."""
+def check_installed(config: PipelineConfig) -> None:
+    """What the stages need that comes installed with a package (lid.176 for `language`) is
+    there. Raises ConfigError naming `stage[N]`."""
     for stage in config.stages:
-        find = BUNDLED_MODELS.get(stage.op)
-        if find is None:
-            continue
         try:
-            find()
+            stage.operator(config).check_installed()
         except CurateError as exc:
             raise ConfigError(f"stage[{stage.index}]: {exc}") from exc
 
 
-def _training_hint(op: str, fields: list[str]) -> str:
+def _training_hint(op: type[Operator], key: str) -> str:
     """`; train one with `curate train quality` or set train_positive and train_negative`."""
-    ways = [f"train one with `{TRAIN_COMMANDS[op]}`"] if op in TRAIN_COMMANDS else []
-    if fields:
-        ways.append("set " + " and ".join(fields))
+    if key != op.trainable_file:
+        return ""
+    ways = [f"train one with `{op.train_command}`"] if op.train_command else []
+    if op.train_params:
+        ways.append("set " + " and ".join(op.train_params))
     return "; " + " or ".join(ways) if ways else ""
 
 
@@ -185,8 +171,7 @@ def check_shards(config: PipelineConfig, shards: list[Shard]) -> dict[int, str]:
     return bad
 
 
-def check_unique_ids(layout: RunLayout, inputs: list[dict[str, Any]], id_column: str
-                     ) -> None:
+def check_unique_ids(layout: RunLayout, inputs: list[InputShard], id_column: str) -> None:
     """Raise DataError naming the first id that two input rows share (with both places).
 
     Reads the (id, shard, row) files the read stage wrote: 64-bit hashes of the ids are
@@ -206,7 +191,7 @@ def check_unique_ids(layout: RunLayout, inputs: list[dict[str, Any]], id_column:
         return
     doc_id = rows["id"][0]
     first, second = rows.filter(pl.col("id") == doc_id).head(2).iter_rows(named=True)
-    where = [f"{inputs[r['shard']]['path']} row {r['row']}" for r in (first, second)]
+    where = [f"{inputs[r['shard']].path} row {r['row']}" for r in (first, second)]
     others = rows["id"].n_unique() - 1
     more = f" ({others} more id{'s' if others > 1 else ''} occur more than once)" if others else ""
     raise DataError(f"duplicate {id_column} {doc_id!r}: {where[0]} and {where[1]}{more}; ids "

@@ -4,12 +4,15 @@ folder; manifest.json goes last, so a run folder holding it is a complete upload
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from curate.config import PipelineConfig
 from curate.errors import ConfigError
 from curate.io import fs
+from curate.runfolder import RunLayout
 
-MANIFEST = "manifest.json"
-LOCAL_ONLY = ("work",)  # the staging folder's scratch space
+MANIFEST = RunLayout(Path()).manifest.name
+LOCAL_ONLY = (RunLayout(Path()).work.name,)  # the staging folder's scratch space
 
 
 def check_output_uri(config: PipelineConfig, resume: bool, overwrite: bool) -> None:

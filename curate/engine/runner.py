@@ -12,8 +12,6 @@ from typing import Protocol
 
 from curate.config import PipelineConfig
 from curate.engine.executors import make_executor
-from curate.engine.layout import RunLayout
-from curate.engine.manifest import Manifest
 from curate.engine.plan import Pass, make_plan
 from curate.engine.preflight import (
     check_run_folder,
@@ -23,12 +21,13 @@ from curate.engine.preflight import (
     shard_names,
     stand_in_summaries,
 )
-from curate.engine.task import ShardResult, ShardTask, run_shard_pass
+from curate.engine.task import ShardTask, run_shard_pass
 from curate.errors import ConfigError, CurateError
 from curate.io import discover_shards
 from curate.io.shards import shard_size
 from curate.ops.base import FitContext
-from curate.ops.state import write_state
+from curate.runfolder import InputShard, Manifest, RunLayout, ShardResult
+from curate.runfolder.state import write_state
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +61,21 @@ def prepare_run_dir(config: PipelineConfig, resume: bool, overwrite: bool) -> Ma
         raise ConfigError(f"pipeline.output: {root} is a file, not a folder")
     if root.exists() and any(root.iterdir()):
         if overwrite and not layout.manifest.exists():
-            raise ConfigError(f"{root}: not a run folder (no manifest.json), so --overwrite "
-                              "will not delete it; choose another pipeline.output")
+            raise ConfigError(f"{root}: not a run folder (no {layout.manifest.name}), so "
+                              "--overwrite will not delete it; choose another pipeline.output")
         if overwrite:
             shutil.rmtree(root)
         elif resume and layout.manifest.exists():
             manifest = Manifest.load(layout.manifest)
-            if manifest.data["config_hash"] != config.hash():
+            if manifest.config_hash != config.hash():
                 raise ConfigError(
                     f"{root}: was made by a different pipeline config "
-                    f"(hash {manifest.data['config_hash']}, now {config.hash()}); "
+                    f"(hash {manifest.config_hash}, now {config.hash()}); "
                     "use --overwrite to start over"
                 )
             return manifest
         elif resume:
-            raise ConfigError(f"{root}: no manifest.json to resume from; use --overwrite")
+            raise ConfigError(f"{root}: no {layout.manifest.name} to resume from; use --overwrite")
         else:
             raise ConfigError(
                 f"{root}: run folder exists and is not empty; use --resume to continue it "
@@ -108,21 +107,21 @@ def run_pipeline(
     names = shard_names(config.input_path, shards)
     if manifest is None:
         layout.root.mkdir(parents=True, exist_ok=True)
-        inputs = [{"index": i, "path": str(s), "name": n, "bytes": shard_size(s)}
+        inputs = [InputShard(i, str(s), n, shard_size(s))
                   for i, (s, n) in enumerate(zip(shards, names, strict=True))]
         manifest = Manifest.new(layout.manifest, config, inputs,
                                 [[st.name for st in p.stages] for p in plan])
-    elif len(manifest.data["inputs"]) != len(shards):
+    elif len(manifest.inputs) != len(shards):
         raise ConfigError(f"{config.input_path}: the input shards changed since the run began "
-                          f"({len(manifest.data['inputs'])} then, {len(shards)} now)")
-    elif manifest.data["status"] == "complete":
+                          f"({len(manifest.inputs)} then, {len(shards)} now)")
+    elif manifest.complete:
         return manifest
     for i, reason in unreadable.items():
         if not manifest.shard_done(0, i):  # later passes read the run's own work files
             log.info("quarantined %s: %s", shards[i], reason)
             manifest.quarantine(i, reason)
     _remove_temp_files(layout.root)
-    manifest.data["status"] = "running"
+    manifest.status = "running"
     manifest.save()
 
     executor = None
@@ -130,7 +129,7 @@ def run_pipeline(
         executor = make_executor(config.engine)
         _check_all_quarantined(config, manifest)
         for plan_pass in plan:
-            skipped = manifest.quarantined()
+            skipped = manifest.quarantined_shards()
             todo = [
                 ShardTask(config, plan_pass, i, shards[i], names[i], layout)
                 for i in range(len(shards))
@@ -150,13 +149,12 @@ def run_pipeline(
                 reporter.end_pass()
             if plan_pass.index == 0:
                 _check_all_quarantined(config, manifest)
-                if not manifest.data.get("ids_unique"):
-                    check_unique_ids(layout, manifest.data["inputs"], config.pipeline.id_column)
-                    manifest.data["ids_unique"] = True
+                if not manifest.ids_unique:
+                    check_unique_ids(layout, manifest.inputs, config.pipeline.id_column)
+                    manifest.ids_unique = True
                     manifest.save()
     except CurateError as exc:
-        manifest.data["status"] = "failed"
-        manifest.data["error"] = str(exc)
+        manifest.fail(str(exc))
         manifest.save()
         raise
     finally:
@@ -164,14 +162,13 @@ def run_pipeline(
             executor.close()
 
     manifest.summarize(time.perf_counter() - started)
-    if manifest.data["totals"]["input_rows"] == 0:
-        manifest.data["status"] = "failed"
-        manifest.data["error"] = "corpus is empty"
+    assert manifest.totals is not None
+    if manifest.totals.input_rows == 0:
+        manifest.fail("corpus is empty")
         manifest.save()
-        read = len(shards) - len(manifest.quarantined())
+        read = len(shards) - len(manifest.quarantined)
         raise CurateError(f"{config.input_path}: corpus is empty (0 rows in {read} shards)")
-    manifest.data["status"] = "complete"
-    manifest.data["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    manifest.finish()
     manifest.save()
     shutil.rmtree(layout.work, ignore_errors=True)
     return manifest
@@ -179,11 +176,11 @@ def run_pipeline(
 
 def _check_all_quarantined(config: PipelineConfig, manifest: Manifest) -> None:
     """Fail when every input shard was quarantined: there is nothing to curate."""
-    quarantined = manifest.data.get("quarantined", [])
-    if quarantined and len(quarantined) == len(manifest.data["inputs"]):
+    quarantined = manifest.quarantined
+    if quarantined and len(quarantined) == len(manifest.inputs):
         first = quarantined[0]
         raise CurateError(f"{config.input_path}: every input shard was quarantined "
-                          f"({len(quarantined)}; the first, {first['path']}: {first['reason']})")
+                          f"({len(quarantined)}; the first, {first.path}: {first.reason})")
 
 
 def _run_all(results: Iterator[ShardResult], manifest: Manifest) -> Iterator[ShardResult]:

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import resource
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
 from curate.config import PipelineConfig, Stage
 from curate.engine.intake import READ_STAGE, read_input
-from curate.engine.layout import RunLayout
 from curate.engine.plan import Pass
 from curate.engine.texts import curated_texts, rejected_texts
 from curate.io import ROW_COLUMN, write_chunked, write_shard
 from curate.io.shards import Shard
 from curate.ops import REGISTRY
 from curate.ops.base import ADDED, INPUT_TEXT, REASON
-from curate.ops.state import read_state
+from curate.runfolder import RunLayout, ShardResult, StageCount
+from curate.runfolder.state import read_state
 
 # Rows a stage adds are numbered after every input row of the shard: stage index × 2**32 + k.
 ADDED_ROW_BASE = 1 << 32
@@ -34,34 +34,6 @@ class ShardTask:
     source: Shard
     source_name: str
     layout: RunLayout
-
-
-@dataclass
-class StageCount:
-    """Rows in, kept and rejected by one stage on one shard, and the time it took; rows the
-    stage added are counted apart (in + added = kept + rejected)."""
-
-    stage: str
-    rows_in: int
-    kept: int
-    rejected: int
-    seconds: float
-    added: int = 0
-
-
-@dataclass
-class ShardResult:
-    """What one task reports back to the driver."""
-
-    pass_index: int
-    shard: int
-    counts: list[StageCount] = field(default_factory=list)
-    rows_in: int = 0
-    rows_out: int = 0
-    bytes_in: int = 0
-    seconds: float = 0.0
-    peak_rss_mb: float = 0.0  # high-water mark of the process that ran the task
-    quarantined: str | None = None  # why the input shard was skipped (on_error = "quarantine")
 
 
 @dataclass(frozen=True)

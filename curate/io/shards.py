@@ -6,7 +6,6 @@ import glob
 import gzip
 import io
 import json
-import os
 import re
 import zlib
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import pyarrow.parquet as pq
 
 from curate.errors import ConfigError, DataError, ShardError
 from curate.io import fs
+from curate.io.atomic import atomic_write
 
 PARQUET_SUFFIXES = (".parquet",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -356,14 +356,13 @@ def write_shard(df: pl.DataFrame, path: Path, row_group_size: int | None = None)
     """Write `df` to `path` as zstd Parquet, atomically (temporary name, then rename). With
     `row_group_size`, in row groups of that many rows with statistics, so a filtered scan
     reads only the row groups that can hold matching rows."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     if row_group_size is None:
-        df.write_parquet(tmp, compression="zstd", statistics=False)
+        atomic_write(path, lambda tmp: df.write_parquet(tmp, compression="zstd",
+                                                        statistics=False))
     else:
-        df.write_parquet(tmp, compression="zstd", statistics=True,
-                         row_group_size=row_group_size)
-    os.replace(tmp, path)
+        atomic_write(path, lambda tmp: df.write_parquet(tmp, compression="zstd",
+                                                        statistics=True,
+                                                        row_group_size=row_group_size))
 
 
 def write_chunked(df: pl.DataFrame, folder: Path, stem: str, max_rows: int) -> list[Path]:
@@ -381,15 +380,17 @@ def write_chunked(df: pl.DataFrame, folder: Path, stem: str, max_rows: int) -> l
 
 def corpus_path(spec: str | Path, base: Path = Path(".")) -> Path:
     """Where a corpus named in a config lives: `spec` resolved against `base`, and a run
-    folder (one holding manifest.json) stands for its curated shards."""
+    folder stands for its curated shards."""
+    from curate.runfolder import RunLayout, is_run_folder  # the run folder imports this module
+
     path = base / spec
-    return path / "curated" if (path / "manifest.json").is_file() else path
+    return RunLayout(path).curated if is_run_folder(path) else path
 
 
 def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFrame:
     """Read a whole corpus into memory: a shard, a folder or glob of shards, or a run folder.
 
-    For a run folder (one holding manifest.json) the curated shards are read. Meant for
+    For a run folder the curated shards are read. Meant for
     small corpora (training sets, evaluation sets); pipelines stream shard by shard instead.
     """
     path = path if fs.is_uri(path) else corpus_path(path)

@@ -13,7 +13,6 @@ fewer threads than the driver).
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import polars as pl
 from scipy import sparse
 
 from curate.errors import CurateError
+from curate.io.atomic import atomic_write
 
 HASH_SEED = 0x5EED  # fixed: feature columns must not depend on the pipeline's seed
 
@@ -216,15 +216,16 @@ class LinearClassifier:
 
     def save(self, path: str | Path) -> Path:
         """Write the model as .npz (no pickle), atomically."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
         o = self.options
-        np.savez(tmp, weights=self.weights, bias=self.bias, labels=np.array(self.labels),
-                 options=np.array([o.buckets, int(o.bigrams), o.l2, o.max_iter,
-                                   o.char_ngrams]))
-        os.replace(tmp, path)
-        return path
+
+        def write(tmp: Path) -> None:
+            with tmp.open("wb") as out:  # a file object: np.savez adds no ".npz"
+                np.savez(out, weights=self.weights, bias=self.bias,
+                         labels=np.array(self.labels),
+                         options=np.array([o.buckets, int(o.bigrams), o.l2, o.max_iter,
+                                           o.char_ngrams]))
+
+        return atomic_write(path, write)
 
     @classmethod
     def load(cls, path: str | Path) -> LinearClassifier:

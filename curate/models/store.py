@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import fcntl
-import os
 from collections.abc import Callable
 from pathlib import Path
 
+from curate.io.atomic import atomic_write
 from curate.models.classifier import TextClassifier
 
 
 def save_atomically(classifier: TextClassifier, out: Path) -> Path:
     """Write a model under a temporary name, then rename: readers never see half a file."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    classifier.save(tmp)
-    os.replace(tmp, out)
-    return out
+    return atomic_write(out, classifier.save)
 
 
 def train_once(model: Path, train: Callable[[], object]) -> Path:

@@ -14,17 +14,17 @@ threads, see INIT_THREADS), so a pipeline trains it once and keeps the file.
 from __future__ import annotations
 
 import io
-import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from curate.errors import CurateError
+from curate.io.atomic import atomic_write
 
 # fastText initialises its input matrix in blocks of a tenth, one block per training thread
 # (DenseMatrix::uniformThread): with one thread nine tenths keep whatever the memory held
@@ -129,7 +129,7 @@ class WordVectors:
                 for name, data in ((_WORDS_MEMBER, words), (_VECTORS_MEMBER, array.getvalue())):
                     archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_DATE), data)
 
-        return _write_atomically(path, write)
+        return atomic_write(path, write)
 
 
 class FastTextVectors(WordVectors):
@@ -146,21 +146,8 @@ class FastTextVectors(WordVectors):
 
     def save(self, path: str | Path) -> Path:
         """Write the model (a fastText .bin) atomically."""
-        return _write_atomically(
+        return atomic_write(
             path, lambda tmp: self.model.save_model(str(tmp)))  # type: ignore[attr-defined]
-
-
-def _write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Call `write(tmp)` on a temporary file beside `path`, then move it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def train_word_vectors(token_lines: Sequence[str], seed: int = 0,

@@ -45,8 +45,30 @@ class StageContext:
 
 
 @dataclass
+class Explanation:
+    """A table for `curate explain`: a title, column names and rows of values; `covers` names
+    the stored columns it shows (left out of explain's table of other signals)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    caption: str | None = None
+    covers: tuple[str, ...] = ()
+
+
+@dataclass
 class NoParams:
     """Parameters of an operator that takes none."""
+
+
+@dataclass
+class Decision:
+    """What a stage decides for documents from their stored columns alone: a rejection reason
+    per row (null = kept; None when it rejects nothing) and/or stored columns it recomputes
+    (quality_score's q_overall from its stored dimensions)."""
+
+    reasons: pl.Series | None = None
+    columns: dict[str, pl.Series] = dataclasses.field(default_factory=dict)
 
 
 class Operator(ABC):
@@ -63,6 +85,23 @@ class Operator(ABC):
     # True for operators that may rewrite the text column (cleaners): the engine then keeps
     # the input text of the rows they change.
     rewrites_text: ClassVar[bool] = False
+    # Parameters naming a file the stage reads, checked before any work.
+    file_params: ClassVar[tuple[str, ...]] = ()
+    # The file parameter a run may train on first use from the `train_params` corpora, and the
+    # command that trains one by hand (named in the error when neither is there).
+    trainable_file: ClassVar[str | None] = None
+    train_params: ClassVar[tuple[str, ...]] = ()
+    train_command: ClassVar[str | None] = None
+    # Measure, then decide: parameters that change only the decision made from stored
+    # columns (`decide`), so `curate tune` can re-decide a finished run with other values
+    # without recomputing anything. Empty: the stage cannot be re-decided.
+    tunable: ClassVar[tuple[str, ...]] = ()
+    # What a domain_backfill's reserve pass does with this stage: apply it to the reserve's
+    # documents ("apply"), repeat its deduplication against the corpus ("exact_dedup",
+    # "near_dedup"), apply it and take the domain model from it ("classify"), or leave it
+    # out ("skip"). None: "apply" for row operators and for global operators that judge
+    # unseen documents, else "skip".
+    reserve_role: ClassVar[str | None] = None
 
     def __init__(self, params: Any = None, context: StageContext | None = None) -> None:
         self.params = params if params is not None else self.Params()
@@ -81,6 +120,40 @@ class Operator(ABC):
     def rules(self) -> list[Rule]:
         """The rejection rules this operator decides by, as data (filters declare theirs;
         `curate explain` shows them against a document's signals)."""
+        return []
+
+    def rule_route(self) -> pl.Expr | None:
+        """For rules with a Chinese threshold: whether a row gets it (from stored columns)."""
+        return None
+
+    def check_installed(self) -> None:
+        """Raise CurateError when something the stage needs that comes installed with a
+        package (a bundled model) is missing. Called before any work."""
+        return None
+
+    @classmethod
+    def reserve_action(cls) -> str:
+        """What a reserve pass does with this stage (see `reserve_role`)."""
+        return cls.reserve_role or "apply"
+
+    def reads(self) -> list[str]:
+        """The stored columns `decide` reads."""
+        return list(dict.fromkeys(c.signal for r in self.rules() for c in r.conditions))
+
+    def decide(self, stored: pl.DataFrame) -> Decision:
+        """The decision half of measure-then-decide: what this stage decides for the rows of
+        `stored` (its documents' stored columns, from stats/ and the input) without measuring
+        anything. A filter decides by its rules; other operators that are `tunable` override
+        this."""
+        from curate.ops.rules import decide
+
+        if not self.rules():
+            raise NotImplementedError(f"{self.name} does not decide from stored columns")
+        return Decision(stored.select(decide(self.rules(), self.rule_route())).to_series())
+
+    def explain(self, stored: pl.DataFrame) -> list[Explanation]:
+        """Tables `curate explain` shows for one document (`stored`: its stats/ row), beyond
+        the rules and signals it shows for every stage."""
         return []
 
     @staticmethod
@@ -151,8 +224,13 @@ class GlobalOperator(Operator):
     judges_unseen_documents: ClassVar[bool] = False
     # True when each row of the fitted state names (in SHARD_COLUMN) the one shard whose
     # `transform` uses it: the engine then hands each shard's `transform` only its own rows
-    # (see curate.ops.state), so no shard task reads the whole state.
+    # (see curate.runfolder.state), so no shard task reads the whole state.
     state_per_shard: ClassVar[bool] = False
+
+    @classmethod
+    def reserve_action(cls) -> str:
+        """A global stage is applied to a reserve only when its state judges unseen documents."""
+        return cls.reserve_role or ("apply" if cls.judges_unseen_documents else "skip")
 
     def prepare(self, batch: pl.DataFrame) -> pl.DataFrame:
         """Add internal (`__`-prefixed) columns that both `observe` and `transform` need, so

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from pathlib import Path
 from typing import Any
 
+from curate.io.atomic import atomic_write_text
 from curate.report.html import Page, not_run, note, render_page, section
 from curate.report.run import RunData
 from curate.report.sections import SECTIONS
@@ -18,8 +18,6 @@ from curate.report.sections.base import NOT_RUN, SECTION_ERROR, RenderContext, i
 log = logging.getLogger(__name__)
 
 REPORT_VERSION = 1
-HTML_FILE = "report.html"
-JSON_FILE = "report.json"
 # The sections a comparison reads from the other run.
 COMPARED = ("summary", "funnel", "distributions", "quality")
 
@@ -51,13 +49,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     return value
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically (a reader never sees half a report)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def render_report(report: dict[str, Any]) -> str:
@@ -104,8 +95,7 @@ def build_report(run_dir: Path, compare: Path | None = None) -> Path:
         theirs = aggregate(other, only=COMPARED)
         report["compare"] = comparison.compute(run, other, report["sections"], theirs)
     report = _clean(report)
-    _write(run_dir / JSON_FILE, json.dumps(report, indent=1, ensure_ascii=False,
-                                           allow_nan=False) + "\n")
-    html_path = run_dir / HTML_FILE
-    _write(html_path, render_report(report))
-    return html_path
+    # Atomic writes: a reader never sees half a report.
+    atomic_write_text(run.layout.report_json,
+                      json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    return atomic_write_text(run.layout.report_html, render_report(report))

@@ -6,16 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from curate.report.build import HTML_FILE, JSON_FILE, aggregate
+from curate.report.build import aggregate
 from curate.report.html import num, pct, seconds
 from curate.report.run import RunData
+from curate.runfolder import RunLayout
 
 TOP_REASONS = 5
 
 
 def _sections(run_dir: Path) -> dict[str, Any]:
     """Summary and funnel aggregates: from report.json when it exists, else computed."""
-    path = run_dir / JSON_FILE
+    path = RunLayout(run_dir).report_json
     if path.is_file():
         try:
             sections = json.loads(path.read_text(encoding="utf-8"))["sections"]
@@ -64,7 +65,7 @@ def markdown_summary(run_dir: Path) -> str:
         lines += ["", f"**Quarantined** {len(quarantined)} unreadable input shard(s), left out "
                   "of every count:"]
         lines += [f"- `{q['path']}`: {q['reason']}" for q in quarantined]
-    html = run_dir / HTML_FILE
+    html = RunLayout(run_dir).report_html
     if html.is_file():
         lines += ["", f"Report: {html}"]
     return "\n".join(lines) + "\n"

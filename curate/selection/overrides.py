@@ -17,11 +17,6 @@ from curate.errors import ConfigError
 from curate.ops import REGISTRY
 from curate.params import build, suggest
 
-# Operators whose every parameter only changes selection decisions.
-SELECTION_OPS = ("select", "select_top")
-# Parameters of other operators that only recombine stored scores.
-RECOMBINING_PARAMS = {"quality_score": ("weights",)}
-
 
 @dataclass(frozen=True)
 class Assignment:
@@ -63,12 +58,16 @@ class TunePlan:
         return self.stages[self.first:]
 
 
+def tunable(stage: dict[str, Any]) -> set[str]:
+    """The parameters of a stage its operator can re-decide from stored columns."""
+    cls = REGISTRY.get(stage["op"])
+    return set(cls.tunable) if cls is not None else set()
+
+
 def replayable(stage: dict[str, Any], changed: set[str] | None = None) -> bool:
-    """Whether tune can re-run a stage (with these parameters changed) from stored scores."""
-    if stage["op"] in SELECTION_OPS:
-        return True
-    allowed = RECOMBINING_PARAMS.get(stage["op"])
-    return allowed is not None and (changed is None or changed <= set(allowed))
+    """Whether tune can re-run a stage (with these parameters changed) from stored columns."""
+    allowed = tunable(stage)
+    return bool(allowed) and (changed is None or changed <= allowed)
 
 
 def plan_tune(stages: list[dict[str, Any]], assignments: list[Assignment]) -> TunePlan:
@@ -99,16 +98,17 @@ def plan_tune(stages: list[dict[str, Any]], assignments: list[Assignment]) -> Tu
         checked = build(REGISTRY[stage["op"]].Params, stage["params"], name)
         stage["params"] = asdict(checked)
         if not replayable(stage, set(changed)):
-            key = sorted(set(changed) - set(RECOMBINING_PARAMS.get(stage["op"], ())))[0]
+            key = sorted(set(changed) - tunable(stage))[0]
+            allowed = ", ".join(sorted(tunable(stage))) or "none"
             raise ConfigError(
                 f"{name}.{key}: changing it means recomputing signals, which tune does not do; "
-                "edit the pipeline and `curate run` it (tune re-runs select, select_top and "
-                "quality_score weights)")
+                f"edit the pipeline and `curate run` it (tunable here: {allowed})")
     first = min(i for i, s in enumerate(stages) if s["name"] in changes)
     for stage in stages[first:]:
         if not replayable(stage):
             raise ConfigError(
                 f"{stage['name']}: this {stage['op']} stage comes after a tuned stage and "
-                "cannot be re-run from stored scores; tune works when only selection stages "
-                "(select, select_top, quality_score weights) follow the tuned one")
+                "cannot be re-run from stored columns; tune works when every stage after the "
+                "tuned one decides from stored signals (filters, select, select_top, "
+                "quality_score)")
     return TunePlan(stages, changes, first)

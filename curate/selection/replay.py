@@ -1,16 +1,15 @@
-"""Re-deciding a finished run's selection stages from stats/: which documents reach the first
-re-run stage, and what each re-run stage decides for them with its (new) parameters.
+"""Re-deciding a finished run's stages from stats/: which documents reach the first re-run
+stage, and what each re-run stage decides for them with its (new) parameters.
 
-Nothing is recomputed from text: `select` reads stored scores, `select_top` ranks them,
-`quality_score` only recombines its stored dimensions into q_overall.
+Nothing is recomputed from text: each operator's `decide` reads stored columns only (a filter
+compares its stored signals with its thresholds, `select` and `select_top` read scores,
+`quality_score` recombines its stored dimensions into q_overall).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -18,14 +17,10 @@ import polars as pl
 from curate.errors import CurateError
 from curate.io import SHARD_COLUMN
 from curate.ops import REGISTRY
-from curate.ops.base import REASON
-from curate.ops.quality.score import overall
+from curate.ops.base import Operator, StageContext
 from curate.params import build
+from curate.runfolder import RunFolder, shard_of
 from curate.selection.overrides import TunePlan
-from curate.selection.thresholds import threshold_reason
-from curate.selection.top_fraction import fit_cutoffs, ranked, within_cutoff
-
-_SHARD_IN_NAME = re.compile(r"^part-(\d+)")
 
 
 @dataclass
@@ -37,21 +32,14 @@ class StageOutcome:
     kept: int
     rejected: int
     seconds: float = 0.0
+    recomputed: tuple[str, ...] = ()  # stored columns the stage computed anew (q_overall)
 
 
-def shard_of(path: Path) -> int:
-    """The input shard number in a run file's name (`part-00003-...` -> 3)."""
-    match = _SHARD_IN_NAME.match(path.name)
-    if match is None:
-        raise CurateError(f"{path}: not a run output file (expected part-NNNNN-...)")
-    return int(match.group(1))
-
-
-def read_stats(run: Path) -> pl.DataFrame:
+def read_stats(run: RunFolder) -> pl.DataFrame:
     """Every stats/ file of a run, with its shard number in `__shard`."""
-    files = sorted((run / "stats").glob("part-*.parquet"))
+    files = run.files("stats")
     if not files:
-        raise CurateError(f"{run}: no stats/ files (is the run finished?)")
+        raise CurateError(f"{run.root}: no stats/ files (is the run finished?)")
     frames = [pl.read_parquet(f).with_columns(
         pl.lit(shard_of(f), dtype=pl.Int64).alias(SHARD_COLUMN)) for f in files]
     stats = pl.concat(frames, how="diagonal_relaxed")
@@ -61,13 +49,13 @@ def read_stats(run: Path) -> pl.DataFrame:
     return stats
 
 
-def read_columns(run: Path, columns: list[str], id_column: str,
+def read_columns(run: RunFolder, columns: list[str], id_column: str,
                  stages: set[str]) -> pl.DataFrame:
     """Input columns that stats/ lacks (e.g. `domain` for select_top's `by`), with shard and
     id, for the documents kept or rejected by one of `stages`."""
     frames = []
     for folder in ("curated", "rejected"):
-        for path in sorted((run / folder).glob("part-*.parquet")):
+        for path in run.files(folder):
             names = pl.read_parquet_schema(path)
             missing = [c for c in columns if c not in names]
             if missing:
@@ -100,14 +88,21 @@ def check_unique_ids(docs: pl.DataFrame, id_column: str) -> None:
                           "once; tune needs unique ids")
 
 
-def load_documents(run: Path, plan: TunePlan, id_column: str) -> tuple[pl.DataFrame, pl.Series]:
-    """All stats rows (with the columns select_top ranks and groups by added where stats lacks
-    them: input columns such as `domain`) and the mask of those that reached the first re-run
+def operator_of(stage: dict[str, Any], id_column: str) -> Operator:
+    """The operator of a recorded stage, with its (overridden) parameters."""
+    cls = REGISTRY[stage["op"]]
+    params = build(cls.Params, stage["params"], stage["name"])
+    return cls(params, StageContext(stage=stage["name"], id_column=id_column))
+
+
+def load_documents(run: RunFolder, plan: TunePlan) -> tuple[pl.DataFrame, pl.Series]:
+    """All stats rows (with the columns the re-run stages read added where stats lacks them:
+    input columns such as `domain`) and the mask of those that reached the first re-run
     stage."""
+    id_column = run.id_column
     stats = read_stats(run)
     reached = population(stats, plan)
-    needed = {c for s in plan.replayed if s["op"] == "select_top"
-              for c in (s["params"]["score"], *s["params"]["by"])}
+    needed = {c for s in plan.replayed for c in operator_of(s, id_column).reads()}
     missing = sorted(needed - set(stats.columns))
     if missing:
         check_unique_ids(stats.filter(reached), id_column)
@@ -119,25 +114,32 @@ def load_documents(run: Path, plan: TunePlan, id_column: str) -> tuple[pl.DataFr
 def replay(docs: pl.DataFrame, reached: pl.Series, plan: TunePlan,
            id_column: str) -> tuple[pl.DataFrame, list[StageOutcome]]:
     """Re-run the plan's stages over the documents that reached them. Returns the documents
-    with `stage`, `reason` (and q_overall where recombined) updated, and per-stage counts."""
+    with `stage`, `reason` (and the columns a stage recomputes) updated, and per-stage
+    counts."""
+    order = {s["name"]: i for i, s in enumerate(plan.stages)}
+    was = docs["stage"].replace_strict(order, default=len(order), return_dtype=pl.Int64)
     docs = docs.with_columns(
         pl.when(pl.lit(reached)).then(None).otherwise(pl.col("stage")).alias("stage"),
         pl.when(pl.lit(reached)).then(None).otherwise(pl.col("reason")).alias("reason"),
     )
     alive = reached
     outcomes = []
-    for stage in plan.replayed:
+    for index, stage in enumerate(plan.replayed, start=plan.first):
         start = time.perf_counter()
-        params = build(REGISTRY[stage["op"]].Params, stage["params"], stage["name"])
+        op = operator_of(stage, id_column)
+        _check_measured(op, stage["name"], docs.filter(alive & (was < index)), plan)
         survivors = docs.filter(alive)
-        decision = _decide(stage["op"], params, survivors, id_column)
-        if isinstance(decision, dict):  # recombined columns, nothing rejected
-            docs = _update(docs, alive, decision)
+        try:
+            decision = op.decide(survivors)
+        except NotImplementedError as exc:
+            raise CurateError(f"tune cannot re-run operator {stage['op']!r}") from exc
+        if decision.columns:
+            docs = _update(docs, alive, decision.columns)
+        if decision.reasons is None:
             outcomes.append(StageOutcome(stage["name"], survivors.height, survivors.height, 0,
-                                         time.perf_counter() - start))
+                                         time.perf_counter() - start, tuple(decision.columns)))
             continue
-        rejected = decision.is_not_null()
-        full_reason = _spread(alive, decision)
+        full_reason = _spread(alive, decision.reasons)
         docs = docs.with_columns(
             pl.when(pl.lit(full_reason).is_not_null()).then(pl.lit(stage["name"]))
             .otherwise(pl.col("stage")).alias("stage"),
@@ -145,37 +147,24 @@ def replay(docs: pl.DataFrame, reached: pl.Series, plan: TunePlan,
             .otherwise(pl.col("reason")).alias("reason"),
         )
         alive = alive & full_reason.is_null()
-        n_rejected = int(rejected.sum())
+        n_rejected = int(decision.reasons.is_not_null().sum())
         outcomes.append(StageOutcome(stage["name"], survivors.height,
                                      survivors.height - n_rejected, n_rejected,
-                                     time.perf_counter() - start))
+                                     time.perf_counter() - start, tuple(decision.columns)))
     return docs, outcomes
 
 
-def _decide(op: str, params: Any, survivors: pl.DataFrame,
-            id_column: str) -> pl.Series | dict[str, pl.Series]:
-    """A stage's rejection reasons for the survivors (null = kept), or for quality_score the
-    recombined q_overall."""
-    if op == "quality_score":
-        return {"q_overall": survivors.select(overall(params.weights)).to_series()}
-    if op == "select":
-        minimums = params.minimums()
-        missing = [c for c, m in minimums.items() if m is not None and c not in survivors.columns]
-        if missing:
-            raise CurateError(f"stats/ has no column {missing[0]!r} to select on")
-        return survivors.select(threshold_reason(minimums)).to_series().alias(REASON)
-    if op == "select_top":
-        missing = [c for c in [params.score, *params.by] if c not in survivors.columns]
-        if missing:
-            raise CurateError(f"stats/ has no column {missing[0]!r} to select on")
-        keys = ranked(survivors, params.score, id_column, pl.col(SHARD_COLUMN), "row", params.by)
-        state = fit_cutoffs(keys.lazy(), params.by, params.fraction)
-        kept = within_cutoff(keys, state, params.by)
-        return pl.select(
-            pl.when(pl.lit(kept)).then(None).otherwise(pl.lit("below_top_fraction"))
-            .cast(pl.String)
-        ).to_series().alias(REASON)
-    raise CurateError(f"tune cannot re-run operator {op!r}")
+def _check_measured(op: Operator, name: str, newcomers: pl.DataFrame, plan: TunePlan) -> None:
+    """A stage that decides from its own signals cannot judge documents the run rejected before
+    they reached it (it never measured them): loosening an earlier stage lets them through."""
+    own = set(type(op).signals) | set(type(op).annotations)
+    if newcomers.height == 0 or not own & set(op.reads()):
+        return
+    tuned = plan.stages[plan.first]["name"]
+    raise CurateError(
+        f"{name}: {newcomers.height:,} documents would now reach this stage, which never "
+        f"measured them (the run rejected them before it); tune {tuned} within what the run "
+        "measured, or edit the pipeline and `curate run` it")
 
 
 def _spread(mask: pl.Series, values: pl.Series) -> pl.Series:

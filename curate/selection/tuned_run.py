@@ -11,28 +11,22 @@ first re-run stage keep their rejected/ rows and stats as they were.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
+from curate.config import config_hash
 from curate.engine.texts import as_curated, as_rejected
 from curate.errors import ConfigError
 from curate.io import SHARD_COLUMN, write_chunked, write_shard
+from curate.runfolder import Manifest, RunFolder, RunLayout, is_run_folder, shard_stem
+from curate.runfolder.manifest import StageTotal, Totals, TunedFrom, now
 from curate.selection.overrides import TunePlan
-from curate.selection.replay import StageOutcome, shard_of
+from curate.selection.replay import StageOutcome
 
 OUTCOME = ("stage", "reason")
-
-
-def config_hash(canonical: dict[str, Any]) -> str:
-    """The config hash as `PipelineConfig.hash` computes it."""
-    blob = json.dumps(canonical, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
 
 
 def prepare_output(source: Path, out: Path, overwrite: bool) -> None:
@@ -42,17 +36,10 @@ def prepare_output(source: Path, out: Path, overwrite: bool) -> None:
     if out.exists() and (out.is_file() or any(out.iterdir())):
         if not overwrite:
             raise ConfigError(f"--out {out}: exists and is not empty; use --overwrite")
-        if not (out / "manifest.json").is_file():
+        if not is_run_folder(out):
             raise ConfigError(f"--out {out}: is not a run folder; refusing to replace it")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-
-
-def _files(run: Path, folder: str) -> dict[int, list[Path]]:
-    found: dict[int, list[Path]] = {}
-    for path in sorted((run / folder).glob("part-*.parquet")):
-        found.setdefault(shard_of(path), []).append(path)
-    return found
 
 
 def _read(paths: list[Path]) -> pl.DataFrame | None:
@@ -66,30 +53,32 @@ def _schema(paths: dict[int, list[Path]]) -> list[str] | None:
     return None
 
 
-def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: TunePlan,
-                    docs: pl.DataFrame, reached: pl.Series, outcomes: list[StageOutcome],
-                    started: float) -> dict[str, Any]:
+def write_tuned_run(source: RunFolder, out: Path, plan: TunePlan, docs: pl.DataFrame,
+                    reached: pl.Series, outcomes: list[StageOutcome],
+                    started: float) -> Manifest:
     """Write the tuned run folder and return its manifest (`started`: the tune's
     time.perf_counter() at its start, for the manifest's wall time)."""
-    pipeline = manifest["config"]["pipeline"]
-    id_col = pipeline["id_column"]
-    text_column = pipeline.get("text_column", "text")
+    pipeline = source.pipeline
+    id_col, text_column = source.id_column, source.text_column
     keep_original = bool(pipeline.get("keep_original", False))
     max_rows = pipeline.get("max_rows_per_shard", 100_000)
     replayed = {s["name"] for s in plan.replayed}
-    curated_files, rejected_files = _files(source, "curated"), _files(source, "rejected")
-    stats_files = {shard_of(p): p for p in sorted((source / "stats").glob("part-*.parquet"))}
+    layout, target = source.layout, RunLayout(out)
+    curated_files = layout.files_by_shard("curated")
+    rejected_files = layout.files_by_shard("rejected")
+    stats_files = {shard: paths[0] for shard, paths in layout.files_by_shard("stats").items()}
     stats_columns = set(docs.columns)
     curated_schema = _schema(curated_files)
     rejected_schema = _schema(rejected_files)
     decided = docs.filter(reached)
+    recomputed = [c for o in outcomes for c in o.recomputed]
 
     for shard, stats_path in stats_files.items():
         stats = pl.read_parquet(stats_path)
         mine = decided.filter(pl.col(SHARD_COLUMN) == shard)
-        updates = [c for c in ("q_overall", *OUTCOME) if c in mine.columns]
+        updates = [c for c in dict.fromkeys([*recomputed, *OUTCOME]) if c in mine.columns]
         new_stats = _update_stats(stats, mine.select(id_col, *updates), id_col)
-        write_shard(new_stats, out / "stats" / stats_path.name)
+        write_shard(new_stats, target.stats_shard(shard))
 
         old_curated = _read(curated_files.get(shard, []))
         old_rejected = _read(rejected_files.get(shard, []))
@@ -110,7 +99,7 @@ def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: Tun
             columns = curated_schema or [c for c in rows.columns
                                          if not c.startswith("__") and c not in OUTCOME]
             if kept.height:
-                write_chunked(_conform(kept, columns), out / "curated", f"part-{shard:05d}",
+                write_chunked(_conform(kept, columns), target.curated, shard_stem(shard),
                               max_rows)
             rejected_columns = rejected_schema or [*(c for c in columns if c not in
                                                      stats_columns or c == id_col), *OUTCOME]
@@ -118,12 +107,13 @@ def write_tuned_run(source: Path, out: Path, manifest: dict[str, Any], plan: Tun
             parts.append(_conform(as_rejected(newly_rejected, text_column), rejected_columns))
             kept_rejected = pl.concat(parts, how="diagonal_relaxed")
         if kept_rejected is not None and kept_rejected.height:
-            write_chunked(kept_rejected, out / "rejected", f"part-{shard:05d}-tuned", max_rows)
+            write_chunked(kept_rejected, target.rejected, f"{shard_stem(shard)}-tuned",
+                          max_rows)
 
     seconds = time.perf_counter() - started
-    new_manifest = tuned_manifest(source, out, manifest, plan, outcomes, seconds, docs)
-    (out / "manifest.json").write_text(json.dumps(new_manifest, indent=2, ensure_ascii=False),
-                                       encoding="utf-8")
+    new_manifest = tuned_manifest(source, out, plan, outcomes, seconds, docs)
+    new_manifest.path = target.manifest
+    new_manifest.save()
     return new_manifest
 
 
@@ -142,7 +132,8 @@ def _conform(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 
 
 def _update_stats(stats: pl.DataFrame, decided: pl.DataFrame, id_col: str) -> pl.DataFrame:
-    """Stats rows with new stage, reason and q_overall for the re-decided documents."""
+    """Stats rows with the new stage, reason and recomputed columns of the re-decided
+    documents."""
     for column in OUTCOME:
         if column not in stats.columns:
             stats = stats.with_columns(pl.lit(None, dtype=pl.String).alias(column))
@@ -159,31 +150,26 @@ def _update_stats(stats: pl.DataFrame, decided: pl.DataFrame, id_col: str) -> pl
     return joined.with_columns(replaced).select(stats.columns)
 
 
-def tuned_manifest(source: Path, out: Path, manifest: dict[str, Any], plan: TunePlan,
-                   outcomes: list[StageOutcome], seconds: float,
-                   docs: pl.DataFrame) -> dict[str, Any]:
+def tuned_manifest(source: RunFolder, out: Path, plan: TunePlan,
+                   outcomes: list[StageOutcome], seconds: float, docs: pl.DataFrame) -> Manifest:
     """The source manifest with the new config, its hash, re-counted stages and totals, and
     where it was tuned from."""
-    new = copy.deepcopy(manifest)
-    config = new["config"]
-    config["stages"] = plan.stages
-    config["pipeline"]["output"] = str(out)
-    new["config_hash"] = config_hash(config)
-    new["status"] = "complete"
-    new["started"] = new["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    new["tuned_from"] = {"run": str(source), "config_hash": manifest["config_hash"],
-                         "changes": plan.changes}
+    new = copy.deepcopy(source.manifest)
+    new.config["stages"] = plan.stages
+    new.config["pipeline"]["output"] = str(out)
+    new.config_hash = config_hash(new.config)
+    new.status = "complete"
+    new.started = new.finished = now()
+    new.tuned_from = TunedFrom(str(source.root), source.manifest.config_hash, plan.changes)
     by_name = {o.stage: o for o in outcomes}
-    stages = []
-    for s in new.get("stages", []):
-        o = by_name.get(s["stage"])
-        if o is not None:
-            s = {"stage": o.stage, "in": o.rows_in, "kept": o.kept, "rejected": o.rejected,
-                 "seconds": round(o.seconds, 4)}
-        stages.append(s)
-    new["stages"] = stages
-    totals = new.setdefault("totals", {})
-    totals["curated_rows"] = int(docs["stage"].is_null().sum())
-    totals["rejected_rows"] = int(docs["stage"].is_not_null().sum())
-    totals["wall_seconds"] = round(seconds, 3)
+    new.stages = [
+        StageTotal(o.stage, o.rows_in, o.kept, o.rejected, round(o.seconds, 4))
+        if (o := by_name.get(s.stage)) is not None else s
+        for s in new.stages
+    ]
+    totals = new.totals or Totals()
+    totals.curated_rows = int(docs["stage"].is_null().sum())
+    totals.rejected_rows = int(docs["stage"].is_not_null().sum())
+    totals.wall_seconds = round(seconds, 3)
+    new.totals = totals
     return new

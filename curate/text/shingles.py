@@ -13,8 +13,8 @@ Characters whose lower case is several characters (e.g. U+0130) are kept as they
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from curate.io.atomic import atomic_write
 from curate.text.ngrams import ngrams
 from curate.text.script import CJK_CLASS, WORD_PATTERN
 from curate.text.segment import segment_zh
@@ -38,6 +39,11 @@ _FNV_BASIS = 0xCBF29CE484222325
 _FNV_PRIME = 0x100000001B3
 # Character classes of the tokenizer kernel.
 _SEPARATOR, _PART, _ALONE = 0, 1, 2
+
+
+def _save_npz(path: Path, tables: dict[str, np.ndarray]) -> None:
+    with path.open("wb") as out:  # a file object: np.savez adds no ".npz"
+        np.savez(out, **tables)
 
 
 def tokens(texts: pl.Series, tokenization: Tokenization = "auto") -> pl.Series:
@@ -132,14 +138,8 @@ def _tables() -> dict[str, np.ndarray]:
         with np.load(cache_file) as stored:
             return {name: stored[name] for name in stored.files}
     tables = _build_tables()
-    try:
-        cache_file.parent.mkdir(exist_ok=True)
-        tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as out:
-            np.savez(out, **tables)
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # a read-only install: build the tables each time
+        atomic_write(cache_file, lambda tmp: _save_npz(tmp, tables))
     return tables
 
 

@@ -18,7 +18,7 @@ RARE = ("math", "code")
 def augmented_run(root: Path, name: str, **params: Any) -> tuple[pl.DataFrame, dict]:
     stage = {"op": "augment", **params}
     manifest = run_pipeline(make_config(root, [stage], output=name), overwrite=True)
-    return read_dir(root / name / "curated"), manifest.data
+    return read_dir(root / name / "curated"), manifest.to_dict()
 
 
 def training_counts(rows: pl.DataFrame) -> dict[str, int]:

@@ -98,7 +98,7 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, set
     root = tmp_path_factory.mktemp("audit")
     flipped = toy_corpus(root / "in")
     manifest = run_pipeline(make_config(root, [{"op": "label_audit"}]))
-    return read_dir(root / "run" / "curated"), flipped, manifest.data
+    return read_dir(root / "run" / "curated"), flipped, manifest.to_dict()
 
 
 def test_flipped_labels_are_found_and_annotated(audited) -> None:

@@ -72,7 +72,7 @@ def test_a_corpus_larger_than_the_sample_is_audited_row_by_row(large, tmp_path: 
     root, flipped = large
     config = make_config(tmp_path, [{"op": "label_audit", "max_train_rows": SAMPLE}],
                          input_dir=str(root / "in"))
-    outcomes = run_pipeline(config).data["outcomes"]["label_audit"]
+    outcomes = run_pipeline(config).to_dict()["outcomes"]["label_audit"]
     curated = read_dir(tmp_path / "run" / "curated")
     assert curated.height == 3 * PER_CLASS
     assert curated["label_given_prob"].null_count() == 0  # every labelled row was judged

@@ -13,7 +13,7 @@ def loaded_models(classifier: str) -> tuple[int, tuple[int, int, int]]:
     """The worker's pid, and the ids of the lid.176 model, jieba's tokenizer and the fastText
     classifier at `classifier` as this process holds them, after using all three."""
     from curate.models import load_classifier
-    from curate.ops.language import identify, lid_model
+    from curate.ops.filters.language import identify, lid_model
     from curate.text.segment import _load, segment_zh
 
     identify(["a short English sentence", "一个简短的中文句子"])

@@ -10,8 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from curate.engine import run_pipeline
-from curate.ops.dedup.evaluation import (
+from bench.dedup_eval import (
     CHINESE_SOURCES,
     ENGLISH_SOURCES,
     Injection,
@@ -20,6 +19,7 @@ from curate.ops.dedup.evaluation import (
     read_texts,
     score,
 )
+from curate.engine import run_pipeline
 from tests.conftest import SHARED_DATA, make_config, read_dir
 
 

@@ -34,7 +34,7 @@ def backfill_config(sample: Path, model: Path, out: Path, targets: dict[str, flo
 def run(config: PipelineConfig) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Run a pipeline; its curated rows and its manifest."""
     manifest = run_pipeline(config, overwrite=True)
-    return pl.read_parquet(config.output_path / "curated" / "*.parquet"), manifest.data
+    return pl.read_parquet(config.output_path / "curated" / "*.parquet"), manifest.to_dict()
 
 
 def shares(curated: pl.DataFrame, column: str = "domain") -> dict[str, float]:

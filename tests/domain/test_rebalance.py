@@ -27,7 +27,7 @@ def rebalanced(tmp_path: Path, shards: int = 3, values: list[str | None] = VALUE
     write_mix(tmp_path / "in", shards, values)
     manifest = run_pipeline(make_config(tmp_path, [{"op": "rebalance", **params}]))
     return read_dir(tmp_path / "run/curated"), read_dir(tmp_path / "run/rejected"), \
-        manifest.data
+        manifest.to_dict()
 
 
 def counts(frame: pl.DataFrame, column: str = "domain") -> dict:

@@ -37,7 +37,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_added_rows_are_counted_and_numbered_after_the_input(corpus: Path, tmp_path) -> None:
-    manifest = run_pipeline(make_config(corpus, STAGES, output=str(tmp_path / "run"))).data
+    manifest = run_pipeline(make_config(corpus, STAGES, output=str(tmp_path / "run"))).to_dict()
     stages = {s["stage"]: s for s in manifest["stages"]}
     for stage in stages.values():
         assert stage["in"] + stage.get("added", 0) == stage["kept"] + stage["rejected"]

@@ -80,7 +80,7 @@ def test_keep_original_gives_every_curated_row_its_input_text(tmp_path: Path) ->
 
 def test_a_cleaner_that_lengthens_a_text_records_a_negative_removal() -> None:
     from curate.ops.clean.html import CleanHtml
-    from curate.ops.normalize import Normalize
+    from curate.ops.clean.normalize import Normalize
 
     out = Normalize().transform(pl.DataFrame({"text": ["ﬁne…", "a  b"]}))
     assert out["normalize_chars_removed"].to_list() == [-1, 1]

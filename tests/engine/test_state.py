@@ -9,7 +9,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from curate.io import SHARD_COLUMN
-from curate.ops.state import ROW_GROUP, read_state, write_state
+from curate.runfolder.state import ROW_GROUP, read_state, write_state
 
 STATE = pl.DataFrame({SHARD_COLUMN: [2, 0, 2, 1, 0], "text": ["c1", "a1", "c2", "b1", "a2"]})
 

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from curate.errors import CurateError
-from curate.ops import language as language_module
 from curate.ops.base import REASON
-from curate.ops.language import Language, LanguageParams, identify, model_path
+from curate.ops.filters import language as language_module
+from curate.ops.filters.language import Language, LanguageParams, identify, model_path
 
 
 def detect(texts: list[str | None], **params: object) -> pl.DataFrame:

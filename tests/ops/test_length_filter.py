@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from curate.ops.base import REASON
-from curate.ops.length_filter import LengthFilter, LengthFilterParams
+from curate.ops.filters.length import LengthFilter, LengthFilterParams
 
 
 def reasons(texts: list[str], **params: object) -> list[str | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from curate.ops.normalize import Normalize, NormalizeParams
+from curate.ops.clean.normalize import Normalize, NormalizeParams
 
 
 def norm(text: str | None, **params: object) -> str | None:

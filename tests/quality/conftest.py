@@ -16,8 +16,8 @@ from curate.ops.filters.char_repetition import CharRepetition
 from curate.ops.filters.fineweb_rules import FinewebRules
 from curate.ops.filters.gopher_quality import GopherQuality
 from curate.ops.filters.gopher_repetition import GopherRepetition
+from curate.ops.filters.language import Language
 from curate.ops.filters.special_characters import SpecialCharacters
-from curate.ops.language import Language
 from curate.ops.quality.score import QualityScore, QualityScoreParams
 from tests.conftest import REPO
 

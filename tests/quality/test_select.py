@@ -13,7 +13,7 @@ from curate.engine import run_pipeline
 from curate.errors import ConfigError, CurateError
 from curate.ops.base import REASON
 from curate.ops.quality.select import Select, SelectParams
-from curate.selection.top_fraction import fit_cutoffs, ranked, within_cutoff
+from curate.ops.quality.top_fraction import fit_cutoffs, ranked, within_cutoff
 from tests.conftest import make_config, read_dir
 
 

@@ -1,6 +1,7 @@
-"""`curate tune`: re-running selection from stored stats gives exactly what a full run with
-the new parameters gives, writes a complete run folder (or nothing with --dry-run), and refuses
-changes that would need signals recomputed."""
+"""`curate tune`: re-deciding stages from stored stats (selection, quality_score weights, a
+filter's thresholds) gives exactly what a full run with the new parameters gives, writes a
+complete run folder (or nothing with --dry-run), and refuses changes that would need signals
+recomputed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from curate.cli.tune import tune
 from curate.engine import run_pipeline
-from curate.errors import ConfigError
+from curate.errors import ConfigError, CurateError
 from curate.ops.quality.score import DEFAULT_WEIGHTS
 from tests.conftest import REPO, make_config, read_dir
 
@@ -130,8 +131,8 @@ def test_dry_run_prints_counts(runs: Path, cli: Callable[[list[str]], int],
     (["select_top.fraction=2"], "select_top.fraction: must be in (0, 1]"),
     (["select_top.fraction"], "expected STAGE.PARAM=VALUE"),
     (["quality.max_chars=100"], "quality.max_chars: changing it means recomputing signals"),
-    (["gopher_repetition.max_dup_line_frac=0.5"],
-     "gopher_repetition.max_dup_line_frac: changing it means recomputing signals"),
+    (['gopher_repetition.rules="zh"'],
+     "gopher_repetition.rules: changing it means recomputing signals"),
     ([], "nothing to tune"),
 ])
 def test_tune_refuses_what_it_cannot_do(runs: Path, changes: list[str], message: str) -> None:
@@ -140,14 +141,45 @@ def test_tune_refuses_what_it_cannot_do(runs: Path, changes: list[str], message:
     assert message in str(err.value)
 
 
-def test_tune_refuses_when_a_non_selection_stage_follows(tmp_path: Path) -> None:
+def test_tune_refuses_when_a_stage_that_cannot_decide_from_stats_follows(
+        tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     pl.DataFrame({"id": ["a", "b"], "text": ["one two three", "four five six"]}).write_parquet(
         tmp_path / "in" / "part-0.parquet")
     run_pipeline(make_config(tmp_path, [{"op": "quality_score"}, {"op": "select_top"},
-                                        {"op": "length_filter"}]))
-    with pytest.raises(ConfigError, match="length_filter: this length_filter stage comes after"):
+                                        {"op": "exact_dedup"}]))
+    with pytest.raises(ConfigError, match="exact_dedup: this exact_dedup stage comes after"):
         tune(tmp_path / "run", ["select_top.fraction=0.2"], dry_run=True)
+
+
+def test_a_filter_threshold_tunes_to_what_a_full_run_gives(runs: Path) -> None:
+    # Tighter than the run's 0.30: every document it now sees was measured by each later stage.
+    tune(runs / "run", ["gopher_repetition.max_dup_line_frac=0.05"], out=runs / "tight")
+    stages = [dict(s) for s in STAGES]
+    stages[1]["max_dup_line_frac"] = 0.05
+    run_pipeline(make_config(runs, stages, output="tight-full"))
+    for folder in ("curated", "rejected"):
+        tuned, full = by_id(runs / "tight" / folder), by_id(runs / "tight-full" / folder)
+        assert tuned.select(sorted(tuned.columns)).equals(full.select(sorted(full.columns))), \
+            folder
+    # stats/: the same outcomes and signals; the tuned run also keeps the quality scores the
+    # first run measured for documents it now rejects earlier (the full run never did).
+    tuned, full = by_id(runs / "tight" / "stats"), by_id(runs / "tight-full" / "stats")
+    assert tuned.select("id", "stage", "reason").equals(full.select("id", "stage", "reason"))
+    for column in full.columns:
+        same = full[column].is_null() | (tuned[column] == full[column]).fill_null(False)
+        assert same.all(), column
+    rejected = read_dir(runs / "tight" / "stats").filter(pl.col("reason") == "dup_lines")
+    assert rejected.height > read_dir(runs / "run" / "stats").filter(
+        pl.col("reason") == "dup_lines").height
+
+
+def test_a_looser_filter_cannot_pass_documents_later_stages_never_measured(runs: Path) -> None:
+    # Documents the run rejected for repetition never got quality scores.
+    with pytest.raises(CurateError, match=r"quality: .* never measured them"):
+        tune(runs / "run", [f"gopher_repetition.{key}=0.99" for key in (
+            "max_dup_line_frac", "max_dup_para_frac", "max_dup_line_char_frac",
+            "max_dup_para_char_frac")], dry_run=True)
 
 
 def test_tune_writes_next_to_the_run_and_never_over_it(runs: Path) -> None:

@@ -16,6 +16,7 @@ from curate.report.histogram import category_counts, numeric_histogram
 from curate.report.limits import targets, thresholds
 from curate.report.run import RunData
 from curate.report.sections import SECTIONS, examples
+from curate.runfolder import Manifest
 from tests.report.run_folder import write_run_folder
 
 
@@ -127,10 +128,10 @@ def test_category_counts_fold_the_tail_into_other() -> None:
 
 
 def test_thresholds_and_targets_come_from_the_stage_params(tmp_path: Path) -> None:
-    run = RunData(tmp_path, {"config": {"stages": [
+    run = RunData(tmp_path, Manifest(config={"stages": [
         {"name": "short", "op": "length_filter", "params": {"min_chars": 50, "max_words": None}},
         {"name": "mix", "op": "not_installed", "params": {"quotas": {"news": 30, "tech": 10}}},
-    ]}})
+    ]}))
     assert thresholds(run, "n_chars") == [{"stage": "short", "param": "min_chars", "value": 50}]
     assert thresholds(run, "n_words") == []
     mix = targets(run, "domain", {"news", "sport"})

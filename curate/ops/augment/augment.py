@@ -28,14 +28,12 @@ from curate.ops.augment.neighbours import (
     stop_words,
 )
 from curate.ops.base import FitContext, GlobalOperator, register
+from curate.ops.dedup.exact import ExactDedup, ExactDedupParams
 from curate.ops.domain.targets import check_targets
-from curate.ops.exact_dedup import ExactDedup, ExactDedupParams
+from curate.ops.origin import COPY_OF, ORIGIN, origin_of
 from curate.params import REQUIRED, param
 
-ORIGIN = "source"
 AUGMENT = "augment"
-CORPUS = "corpus"
-AUG_OF = "aug_of"
 AUG_METHOD = "aug_method"
 # Internal summary columns: in the word-vector sample, and the sample key (source and sample rows).
 SAMPLE = "__sample"
@@ -98,7 +96,8 @@ class Augment(GlobalOperator):
 
     name = "augment"
     Params = AugmentParams
-    annotations = (ORIGIN, AUG_OF, AUG_METHOD)
+    annotations = (ORIGIN, COPY_OF, AUG_METHOD)
+    file_params = ("synonyms", "vectors")
     state_per_shard = True
 
     def _trains_vectors(self) -> bool:
@@ -187,13 +186,13 @@ class Augment(GlobalOperator):
         if made.height == 0:  # every class at its target, or no edit applied: nothing to add
             return empty
         public = [c for c in seen.collect_schema() if not c.startswith("__")]
-        lineage = [c for c in (ORIGIN, AUG_OF, AUG_METHOD) if c not in public]
+        lineage = [c for c in (ORIGIN, COPY_OF, AUG_METHOD) if c not in public]
         return made.select(SHARD_COLUMN, *public, *lineage)
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Mark the shard's rows as originals and append the augmented rows made from them."""
-        origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
-        marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.String).alias(AUG_OF),
+        marked = batch.with_columns(origin_of(batch).alias(ORIGIN),
+                                    pl.lit(None, pl.String).alias(COPY_OF),
                                     pl.lit(None, pl.String).alias(AUG_METHOD))
         if SHARD_COLUMN not in state.columns:  # nothing to add anywhere
             return marked
@@ -288,7 +287,7 @@ class Augment(GlobalOperator):
                         pl.col("__i").cast(pl.Int64)), on="__i", maintain_order="left")
                     .with_columns(
                         (pl.col(id_col).cast(pl.String) + f"~a{wave}").alias(id_col),
-                        pl.col(id_col).cast(pl.String).alias(AUG_OF),
+                        pl.col(id_col).cast(pl.String).alias(COPY_OF),
                         pl.lit(AUGMENT).alias(ORIGIN), pl.lit(wave).alias("__wave"),
                         fresh["__class"]))
             if not wrote or all(have[c] >= need[c] for c in need):

@@ -1,1 +1,2 @@
-"""Deduplication at scale: MinHash LSH near-duplicate removal and repeated-line removal."""
+"""Deduplication at scale: exact (hashes), MinHash LSH near-duplicate and repeated-line
+removal."""

@@ -131,6 +131,7 @@ class MinHashDedup(GlobalOperator):
     """Remove near-duplicate documents: MinHash LSH, connected components, one survivor each."""
 
     name = "minhash_dedup"
+    reserve_role = "near_dedup"
     Params = MinHashDedupParams
     signals = ("dup_cluster", "dup_cluster_size")
     rejection_columns = ("dup_of",)

@@ -5,7 +5,6 @@ the phases a killed run already finished."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from curate.io import write_shard
+from curate.io.atomic import atomic_write_text
 
 
 def node_ids(source: int, rows: pl.Expr) -> pl.Expr:
@@ -90,7 +90,5 @@ class Phases:
         if marker.exists():
             return json.loads(marker.read_text(encoding="utf-8"))
         result = phase()
-        tmp = marker.with_name(f".{marker.name}.tmp")
-        tmp.write_text(json.dumps(result), encoding="utf-8")
-        os.replace(tmp, marker)
+        atomic_write_text(marker, json.dumps(result))
         return result

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from curate.errors import ConfigError, CurateError
-from curate.io import SHARD_COLUMN, discover_shards
+from curate.io import SHARD_COLUMN, corpus_path, discover_shards
 from curate.models import load_classifier
 from curate.models.store import save_atomically
 from curate.ops.base import FitContext, GlobalOperator, register
@@ -37,11 +37,10 @@ from curate.ops.domain.training import (
     fit_domain_classifier,
     read_labelled,
 )
+from curate.ops.origin import ORIGIN, origin_of
 from curate.params import REQUIRED, param
 
-ORIGIN = "source"  # where a row comes from: "backfill" for recalled rows
-BACKFILL = "backfill"
-CORPUS = "corpus"  # the origin of every other row, when the corpus has no source column
+BACKFILL = "backfill"  # the origin of recalled rows
 ROUND = "backfill_round"
 SCORE = "domain_score"
 
@@ -102,6 +101,7 @@ class DomainBackfill(GlobalOperator):
     name = "domain_backfill"
     Params = DomainBackfillParams
     annotations = (ORIGIN, ROUND)
+    file_params = ("model",)
     state_per_shard = True
 
     def _upstream(self) -> Upstream:
@@ -185,8 +185,8 @@ class DomainBackfill(GlobalOperator):
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Mark the shard's rows with their origin and append the recalled rows it gets."""
-        origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
-        marked = batch.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.Int64).alias(ROUND))
+        marked = batch.with_columns(origin_of(batch).alias(ORIGIN),
+                                    pl.lit(None, pl.Int64).alias(ROUND))
         return self.with_added(marked, state)
 
     def _model_settings(self, upstream: Upstream) -> ModelSettings:
@@ -223,9 +223,7 @@ class DomainBackfill(GlobalOperator):
     def _prepare_reserve(self, context: FitContext, upstream: Upstream,
                          ) -> tuple[list[Path], dict[str, Any]]:
         """Filter and key every reserve shard in parallel; the prepared files and counts."""
-        root = Path(self.context.config_dir) / self.params.reserve
-        if (root / "manifest.json").is_file():
-            root = root / "curated"
+        root = corpus_path(self.params.reserve, Path(self.context.config_dir))
         shards = discover_shards(root)
         base = root if root.is_dir() else root.parent
         out = context.work_dir / "reserve"
@@ -250,9 +248,7 @@ class DomainBackfill(GlobalOperator):
         was decontaminated against), so recalled documents are held to them too."""
         tasks = []
         for number, reference in enumerate(upstream.references):
-            root = Path(self.context.config_dir) / reference
-            if (root / "manifest.json").is_file():
-                root = root / "curated"
+            root = corpus_path(reference, Path(self.context.config_dir))
             for i, shard in enumerate(discover_shards(root)):
                 out = context.work_dir / "reference" / f"{number:03d}-{i:05d}.parquet"
                 tasks.append((shard, shard.name, (1 << 20) + len(tasks), self.context,

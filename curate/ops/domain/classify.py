@@ -46,6 +46,11 @@ class DomainClassify(RowOperator):
     An existing `domain` column is replaced."""
 
     name = "domain_classify"
+    reserve_role = "classify"
+    file_params = ("model",)
+    trainable_file = "model"
+    train_params = ("train_from",)
+    train_command = "curate train domain"
     Params = DomainClassifyParams
     annotations = ("domain", "domain_score")
 

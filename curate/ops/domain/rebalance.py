@@ -15,12 +15,10 @@ import polars as pl
 from curate.io import ROW_COLUMN, SHARD_COLUMN
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.ops.domain.targets import are_shares, check_targets, quotas
+from curate.ops.origin import COPY_OF, ORIGIN, origin_of
 from curate.params import REQUIRED, param
 
-ORIGIN = "source"
 UPSAMPLE = "upsample"
-CORPUS = "corpus"
-COPY_OF = "aug_of"
 REASON_DOWNSAMPLED = "rebalance_downsampled"
 
 
@@ -103,8 +101,8 @@ class Rebalance(GlobalOperator):
         out = joined.with_columns(self.reject_when(copies == 0, REASON_DOWNSAMPLED))
         if not self.params.upsample:
             return out.drop("__copies")
-        origin = pl.col(ORIGIN) if ORIGIN in batch.columns else pl.lit(CORPUS)
-        out = out.with_columns(origin.alias(ORIGIN), pl.lit(None, pl.String).alias(COPY_OF))
+        out = out.with_columns(origin_of(batch).alias(ORIGIN),
+                               pl.lit(None, pl.String).alias(COPY_OF))
         repeats = self._repeats(out.filter(copies > 1))
         return self.with_added(out.drop("__copies"), repeats)
 

@@ -11,9 +11,9 @@ import polars as pl
 
 from curate.io import ROW_COLUMN
 from curate.ops.base import StageContext
+from curate.ops.dedup.exact import ExactDedup, ExactDedupParams
 from curate.ops.dedup.minhash import MinHashDedupParams, summarize
 from curate.ops.dedup.spill import node_ids
-from curate.ops.exact_dedup import ExactDedup, ExactDedupParams
 
 HASHES = ["__h1", "__h2"]
 NEAR = ["__bands", "__shingles"]

@@ -15,13 +15,11 @@ import polars as pl
 from curate.io import ROW_COLUMN, read_shard, write_shard
 from curate.models import load_classifier
 from curate.ops.base import REASON, GlobalOperator, StageContext
+from curate.ops.dedup.exact import ExactDedupParams
 from curate.ops.domain.recall_dedup import DedupKeys
 from curate.ops.domain.training import domain_view
-from curate.ops.exact_dedup import ExactDedupParams
-from curate.ops.state import read_state, state_path
-
-DOMAIN_CLASSIFY = "domain_classify"
-DEDUP = ("exact_dedup", "minhash_dedup")
+from curate.runfolder.layout import state_path
+from curate.runfolder.state import read_state
 
 
 @dataclass
@@ -44,16 +42,16 @@ class Upstream:
         found = cls()
         exact, near = ExactDedupParams(), None
         for stage in context.upstream:
-            op = REGISTRY[stage.op]
-            if stage.op == "exact_dedup":
+            action = REGISTRY[stage.op].reserve_action()
+            if action == "exact_dedup":
                 exact = stage.params
-            elif stage.op == "minhash_dedup":
+            elif action == "near_dedup":
                 near = stage.params if near_dedup else None
-            elif issubclass(op, GlobalOperator) and not op.judges_unseen_documents:
+            elif action == "skip":
                 found.not_applied.append(stage.name)
             else:
                 found.applied.append(stage)
-                if stage.op == DOMAIN_CLASSIFY:
+                if action == "classify":
                     found.classify = stage.params
         found.dedup = DedupKeys(exact, near)
         found.references = list(dict.fromkeys(

@@ -59,6 +59,8 @@ class C4Rules(RoutedFilter):
     name = "c4_rules"
     rewrites_text = True
     Params = C4RulesParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("curly_bracket", "lorem_ipsum", "min_sentences")
     signals = (
         RULE_LANG, "c4_lines", "c4_lines_removed", "c4_sentences", "c4_lorem_ipsum",
         "c4_curly_bracket",

@@ -48,6 +48,8 @@ class CharRepetition(RoutedFilter):
 
     name = "char_repetition"
     Params = CharRepetitionParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("max_rep_ratio", "zh_max_rep_ratio", "max_run_ratio", "zh_max_run_ratio")
     signals = (RULE_LANG, "char_rep_ratio", "char_run_ratio")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

@@ -68,6 +68,10 @@ class FinewebRules(RoutedFilter):
 
     name = "fineweb_rules"
     Params = FinewebRulesParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("min_line_punct_ratio", "zh_min_line_punct_ratio", "max_short_line_ratio",
+               "zh_max_short_line_ratio", "max_dup_line_char_ratio",
+               "max_newline_ratio")
     signals = (
         RULE_LANG, "fw_line_punct_ratio", "fw_short_line_ratio", "fw_dup_line_char_ratio",
         "fw_newline_ratio",

@@ -55,6 +55,8 @@ class FlaggedWords(RoutedFilter):
 
     name = "flagged_words"
     Params = FlaggedWordsParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("max_ratio", "zh_max_ratio", "min_distinct")
     signals = (RULE_LANG, "flagged_words", "flagged_words_distinct", "flagged_words_ratio",
                MATCHED)
 

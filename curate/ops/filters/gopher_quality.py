@@ -110,6 +110,13 @@ class GopherQuality(RoutedFilter):
 
     name = "gopher_quality"
     Params = GopherQualityParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("min_words", "max_words", "min_mean_word_length", "max_mean_word_length",
+               "max_symbol_word_ratio", "max_bullet_lines_ratio",
+               "max_ellipsis_lines_ratio", "min_alpha_words_ratio", "min_stopwords",
+               "zh_min_words", "zh_max_words", "zh_min_mean_word_length",
+               "zh_max_mean_word_length", "zh_min_alpha_words_ratio",
+               "zh_min_stopwords", "zh_min_cjk_ratio")
     signals = (
         RULE_LANG, "gopher_words", "gopher_mean_word_length", "gopher_symbol_ratio",
         "gopher_bullet_lines_ratio", "gopher_ellipsis_lines_ratio", "gopher_alpha_words_ratio",

@@ -61,6 +61,11 @@ class GopherRepetition(RoutedFilter):
 
     name = "gopher_repetition"
     Params = GopherRepetitionParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("max_dup_line_frac", "max_dup_para_frac", "max_dup_line_char_frac",
+               "max_dup_para_char_frac", "max_top_ngram_char_frac",
+               "zh_max_top_ngram_char_frac", "max_dup_ngram_char_frac",
+               "zh_max_dup_ngram_char_frac")
     signals = (
         RULE_LANG, "dup_line_frac", "dup_para_frac", "dup_line_char_frac", "dup_para_char_frac",
         *(f"top_{n}gram_char_frac" for n in TOP_NS),

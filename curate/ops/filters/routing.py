@@ -39,6 +39,14 @@ class RoutedFilter(RowOperator):
         """Whether the row gets the Chinese rules (needs `with_rule_lang` first)."""
         return pl.col(RULE_LANG) == "zh"
 
+    def rule_route(self) -> pl.Expr:
+        """Chinese rows (by the stored `rule_lang`) take the Chinese thresholds."""
+        return self.zh()
+
+    def reads(self) -> list[str]:
+        """The rules' signals and `rule_lang`."""
+        return [RULE_LANG, *super().reads()]
+
     @staticmethod
     def ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
         """num / den as a float, 0 where den is 0."""

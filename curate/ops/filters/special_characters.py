@@ -33,6 +33,8 @@ class SpecialCharacters(RoutedFilter):
 
     name = "special_characters"
     Params = SpecialCharactersParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("max_ratio", "zh_max_ratio")
     signals = (RULE_LANG, "special_chars_ratio")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

@@ -20,7 +20,8 @@ import polars as pl
 
 from curate.errors import CurateError
 from curate.models import load_classifier
-from curate.ops.base import RowOperator, register
+from curate.ops.base import Decision, Explanation, RowOperator, register
+from curate.ops.quality import explain
 from curate.ops.quality.density import MEASURES, WORDS, Norm, density_measures, q_density
 from curate.ops.quality.text_quality import (
     DIGITS,
@@ -117,6 +118,28 @@ class QualityScore(RowOperator):
     Params = QualityScoreParams
     signals = (LANG, MOJIBAKE, PROSE, DIGITS, UPPER, ZIPF, WORDS, *MEASURES)
     annotations = (*DIMENSIONS, "q_overall")
+    file_params = ("model",)
+    trainable_file = "model"
+    train_params = ("train_positive", "train_negative")
+    train_command = "curate train quality"
+    tunable = ("weights",)
+
+    def reads(self) -> list[str]:
+        """The stored dimension scores."""
+        return list(DIMENSIONS)
+
+    def decide(self, stored: pl.DataFrame) -> Decision:
+        """q_overall recombined from the stored dimensions with this stage's weights."""
+        return Decision(columns={"q_overall": stored.select(overall(self.params.weights))
+                                 .to_series()})
+
+    def explain(self, stored: pl.DataFrame) -> list[Explanation]:
+        """The scores and their weights, then q_text and q_density term by term."""
+        values = stored.row(0, named=True)
+        if all(values.get(s) is None for s in (*DIMENSIONS, "q_overall")):
+            return []
+        return [explain.scores(values, self.params.weights), explain.q_text(stored),
+                explain.q_density(stored)]
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
         p: QualityScoreParams = self.params

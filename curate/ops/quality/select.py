@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from curate.errors import CurateError
-from curate.io import ROW_COLUMN
-from curate.ops.base import FitContext, GlobalOperator, RowOperator, register
+from curate.io import ROW_COLUMN, SHARD_COLUMN
+from curate.ops.base import Decision, FitContext, GlobalOperator, RowOperator, register
+from curate.ops.quality.thresholds import threshold_reason
+from curate.ops.quality.top_fraction import fit_cutoffs, ranked, within_cutoff
 from curate.params import param
-from curate.selection.thresholds import threshold_reason
-from curate.selection.top_fraction import fit_cutoffs, ranked, within_cutoff
 
 SCORES = ("q_text", "q_info", "q_density", "q_overall")
+BELOW_TOP = "below_top_fraction"
 
 
 def require_columns(batch: pl.DataFrame, columns: list[str], stage: str) -> None:
@@ -58,12 +59,20 @@ class Select(RowOperator):
 
     name = "select"
     Params = SelectParams
+    tunable = ("min_q_text", "min_q_info", "min_q_density", "min_q_overall")
+
+    def reads(self) -> list[str]:
+        """The scores with a minimum."""
+        return [c for c, m in self.params.minimums().items() if m is not None]
+
+    def decide(self, stored: pl.DataFrame) -> Decision:
+        """The first score below its minimum."""
+        require_columns(stored, self.reads(), self.context.stage)
+        return Decision(stored.select(threshold_reason(self.params.minimums())).to_series())
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        minimums = self.params.minimums()
-        require_columns(batch, [c for c, m in minimums.items() if m is not None],
-                        self.context.stage)
-        return batch.with_columns(threshold_reason(minimums))
+        require_columns(batch, self.reads(), self.context.stage)
+        return batch.with_columns(threshold_reason(self.params.minimums()))
 
 
 @dataclass
@@ -92,6 +101,21 @@ class SelectTop(GlobalOperator):
     Params = SelectTopParams
     # The state is a score cut-off per group, which applies to any document.
     judges_unseen_documents = True
+    tunable = ("fraction", "score", "by")
+
+    def reads(self) -> list[str]:
+        """The score and the group columns."""
+        return [self.params.score, *self.params.by]
+
+    def decide(self, stored: pl.DataFrame) -> Decision:
+        """Rank `stored` (its documents across shards, with their shard and row) and keep the
+        best fraction of each group, as observe, fit and transform would."""
+        p: SelectTopParams = self.params
+        require_columns(stored, self.reads(), self.context.stage)
+        keys = ranked(stored, p.score, self.context.id_column, pl.col(SHARD_COLUMN), "row", p.by)
+        kept = within_cutoff(keys, fit_cutoffs(keys.lazy(), p.by, p.fraction), p.by)
+        return Decision(pl.select(pl.when(pl.lit(kept)).then(None)
+                                  .otherwise(pl.lit(BELOW_TOP)).cast(pl.String)).to_series())
 
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Group columns, score, id, shard and row of every document."""
@@ -111,4 +135,4 @@ class SelectTop(GlobalOperator):
         p: SelectTopParams = self.params
         keys = ranked(batch, p.score, self.context.id_column, shard, ROW_COLUMN, p.by)
         kept = within_cutoff(keys, state, p.by)
-        return batch.with_columns(self.reject_when(~pl.lit(kept), "below_top_fraction"))
+        return batch.with_columns(self.reject_when(~pl.lit(kept), BELOW_TOP))

@@ -10,7 +10,7 @@ from typing import Any
 
 from curate.report import charts
 from curate.report.html import note, num, table
-from curate.report.run import ABLATION_FILE, RunData
+from curate.report.run import RunData
 from curate.report.sections.base import RenderContext, skipped
 
 KEY = "ablation"
@@ -84,7 +84,8 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
     the verdict, mix warnings and curves."""
     ab = run.ablation
     if ab is None:
-        return skipped(f"the fine-tune hook did not run (no {ABLATION_FILE} in the run folder)")
+        return skipped("the fine-tune hook did not run (no "
+                       f"{run.layout.ablation.name} in the run folder)")
     arm_data = ab.get("arms") or {}
     arms = []
     for name, arm in arm_data.items():

@@ -103,8 +103,7 @@ def compute(run: RunData, other: RunData, mine: dict[str, Any],
         "other": {"run_dir": str(other.root), "name": other.name,
                   "config_hash": b["config_hash"]},
         "headlines": headlines,
-        "config_diff": config_diff(run.manifest.get("config") or {},
-                                   other.manifest.get("config") or {}),
+        "config_diff": config_diff(run.manifest.config, other.manifest.config),
         "stages": [{"stage": s, "this": stages_a.get(s), "other": stages_b.get(s)}
                    for s in dict.fromkeys([*stages_a, *stages_b])],
         "reasons": [{"reason": r, "this": reasons_a.get(r, 0), "other": reasons_b.get(r, 0)}

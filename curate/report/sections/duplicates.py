@@ -86,14 +86,15 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
     rejected = run.rejected()
     if not names or rejected is None or DUP_OF not in run.rejected_schema:
         return skipped("no deduplication stage (an operator rejecting rows with dup_of) ran")
-    counts = {s["stage"]: s for s in run.manifest.get("stages") or []}
+    counts = {s.stage: s for s in run.manifest.stages}
     stages = []
     for stage in run.stage_configs:
         if stage["name"] not in names:
             continue
+        count = counts.get(stage["name"])
         entry = {"stage": stage["name"], "op": stage["op"],
-                 "removed": (counts.get(stage["name"]) or {}).get("rejected"),
-                 "rows_in": (counts.get(stage["name"]) or {}).get("in")}
+                 "removed": count.rejected if count else None,
+                 "rows_in": count.rows_in if count else None}
         entry.update(cluster_sizes(rejected, stage["name"]))
         entry["pairs"] = _pairs(run, rejected, stage)
         stages.append(entry)

@@ -35,10 +35,10 @@ def _rejections(run: RunData, chars: str | None) -> pl.DataFrame:
 
 def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
     """Per-stage rows (manifest) and characters (stats/), and ranked rejection reasons."""
-    manifest_stages = run.manifest.get("stages") or []
+    manifest_stages = run.manifest.stages
     chars = first_present(run, CHAR_COLUMNS)
     rejections = _rejections(run, chars)
-    input_rows = (run.manifest.get("totals") or {}).get("input_rows") or 0
+    input_rows = run.manifest.totals.input_rows if run.manifest.totals else 0
     chars_by_stage: dict[str, int] = {}
     if chars:
         for row in rejections.group_by("stage").agg(pl.col("chars").sum()).iter_rows():
@@ -48,11 +48,12 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         remaining = int(lf.select(pl.col(chars).sum()).collect().item() or 0)
     stages = []
     for s in manifest_stages:
-        entry = {k: s.get(k) for k in ("stage", "in", "added", "kept", "rejected", "seconds")}
-        entry["rejected_fraction"] = s["rejected"] / s["in"] if s.get("in") else None
+        entry = {"stage": s.stage, "in": s.rows_in, "added": s.added, "kept": s.kept,
+                 "rejected": s.rejected, "seconds": s.seconds,
+                 "rejected_fraction": s.rejected / s.rows_in if s.rows_in else None}
         if chars:
             entry["chars_in"] = remaining
-            remaining -= chars_by_stage.get(s["stage"], 0)
+            remaining -= chars_by_stage.get(s.stage, 0)
             entry["chars_kept"] = remaining
         stages.append(entry)
     reasons = [
@@ -61,7 +62,7 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         for st, r, n, c in rejections.iter_rows()
     ]
     by_stage = dict(rejections.group_by("stage").agg(pl.col("rows").sum()).iter_rows())
-    manifest_rejected = {s["stage"]: s["rejected"] for s in manifest_stages if s["rejected"]}
+    manifest_rejected = {s.stage: s.rejected for s in manifest_stages if s.rejected}
     return {
         "chars_column": chars,
         "stages": stages,

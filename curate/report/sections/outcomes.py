@@ -12,7 +12,6 @@ from curate.report.sections.base import RenderContext, skipped
 
 KEY = "outcomes"
 TITLE = "Backfill, rebalance and augmentation"
-STANDARD = {"stage", "in", "kept", "rejected", "seconds"}
 ORIGIN_COLUMNS = ("source", "augmented", "origin", "synthetic", "backfilled")
 # A target share counts as missed when the curated share falls this far below it.
 SHARE_TOLERANCE = 0.005
@@ -47,13 +46,12 @@ def compute_from(run: RunData, distributions: dict[str, Any]) -> dict[str, Any]:
         for c in distributions.get("categorical", []) if c.get("targets")
     ]
     added = [
-        {"stage": s["stage"], **{k: v for k, v in s.items() if k not in STANDARD}}
-        for s in run.manifest.get("stages") or []
-        if set(s) - STANDARD or s.get("kept", 0) > s.get("in", 0)
+        {"stage": s.stage, **({"added": s.added} if s.added is not None else {})}
+        for s in run.manifest.stages if s.added is not None or s.kept > s.rows_in
     ]
     origins = [c for c in distributions.get("categorical", [])
                if c["column"] in ORIGIN_COLUMNS]
-    recorded = run.manifest.get("outcomes") or {}
+    recorded = run.manifest.outcomes
     if not (targets or added or origins or recorded):
         return skipped("no backfill, rebalance or augmentation stage ran (no targets or "
                        "quotas in the stage parameters, no added rows)")

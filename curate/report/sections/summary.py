@@ -25,33 +25,34 @@ def first_present(run: RunData, names: tuple[str, ...]) -> str | None:
 def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
     """Headline figures from the manifest, and character/token sums from stats/."""
     m = run.manifest
-    totals = m.get("totals") or {}
-    input_rows = totals.get("input_rows")
-    curated_rows = totals.get("curated_rows")
-    wall = totals.get("wall_seconds")
+    totals = m.totals
+    input_rows = totals.input_rows if totals else None
+    curated_rows = totals.curated_rows if totals else None
+    wall = totals.wall_seconds if totals else None
     data: dict[str, Any] = {
         "pipeline": run.name,
         "run_dir": str(run.root),
-        "status": m.get("status"),
-        "error": m.get("error"),
-        "config_hash": m.get("config_hash"),
-        "config_file": m.get("config_file"),
-        "engine": (m.get("engine") or {}).get("kind"),
-        "versions": m.get("versions") or {},
-        "started": m.get("started"),
-        "finished": m.get("finished"),
-        "input_shards": len(m.get("inputs") or []),
-        "input_bytes": totals.get("input_bytes"),
+        "status": m.status,
+        "error": m.error,
+        "config_hash": m.config_hash,
+        "config_file": m.config_file,
+        "engine": m.engine.get("kind"),
+        "versions": m.versions,
+        "started": m.started,
+        "finished": m.finished,
+        "input_shards": len(m.inputs),
+        "input_bytes": totals.input_bytes if totals else None,
         "input_rows": input_rows,
         "curated_rows": curated_rows,
-        "rejected_rows": totals.get("rejected_rows"),
-        "kept_fraction": curated_rows / input_rows if input_rows else None,
+        "rejected_rows": totals.rejected_rows if totals else None,
+        "kept_fraction": curated_rows / input_rows if input_rows and curated_rows is not None
+        else None,
         "wall_seconds": wall,
         "rows_per_second": input_rows / wall if input_rows and wall else None,
         "stats_rows": None,
-        "on_error": m.get("on_error", "fail"),
-        "quarantined": [{"path": q.get("path"), "reason": q.get("reason"),
-                         "bytes": q.get("bytes")} for q in m.get("quarantined") or []],
+        "on_error": m.on_error,
+        "quarantined": [{"path": q.path, "reason": q.reason, "bytes": q.bytes}
+                        for q in m.quarantined],
     }
     lf = run.stats()
     if lf is None:

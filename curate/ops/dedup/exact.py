@@ -32,6 +32,7 @@ class ExactDedup(GlobalOperator):
     """Keep the first occurrence (in corpus order) of each normalised text; reject the rest."""
 
     name = "exact_dedup"
+    reserve_role = "exact_dedup"
     Params = ExactDedupParams
     signals = ("text_hash",)
     rejection_columns = ("dup_of",)

@@ -36,6 +36,8 @@ class LengthFilter(RowOperator):
 
     name = "length_filter"
     Params = LengthFilterParams
+    # Thresholds only: `curate tune` re-decides them from stored signals.
+    tunable = ("min_chars", "max_chars", "min_words", "max_words")
     signals = ("n_chars", "n_words")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

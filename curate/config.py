@@ -19,7 +19,7 @@ from typing import Any, Literal
 from curate.errors import ConfigError
 from curate.io.fs import is_uri
 from curate.ops import REGISTRY
-from curate.ops.base import StageContext
+from curate.ops.base import MAX_DOC_BYTES, StageContext
 from curate.params import REQUIRED, build, param, suggest
 
 SECTIONS = ("pipeline", "engine", "stage", "finetune")
@@ -46,7 +46,7 @@ class PipelineSection:
     seed: int = param(0, "seed for every random choice, so runs are reproducible")
     max_rows_per_shard: int = param(100_000, "most rows in one output shard")
     max_doc_bytes: int = param(
-        32 * 2**20, "documents whose text is larger (UTF-8 bytes) are rejected on read as "
+        MAX_DOC_BYTES, "documents whose text is larger (UTF-8 bytes) are rejected on read as "
         "too_large, before any operator sees them")
     on_error: Literal["fail", "quarantine"] = param(
         "fail", "an unreadable input shard (damaged, wrong schema, bad JSON line): fail the "
@@ -109,6 +109,7 @@ class Stage:
             id_column=config.pipeline.id_column,
             seed=config.pipeline.seed,
             config_dir=config.path.parent,
+            max_doc_bytes=config.pipeline.max_doc_bytes,
             upstream=tuple(config.stages[: self.index - 1]),
         )
 

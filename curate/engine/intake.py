@@ -23,13 +23,12 @@ import polars as pl
 from curate.config import PipelineConfig
 from curate.errors import ShardError
 from curate.io import ROW_COLUMN, read_shard, write_shard
+from curate.io.corpus import split_screened
 from curate.io.shards import Shard, shard_size
 from curate.runfolder import RunLayout
 
-READ_STAGE = "read"
 # Columns the engine writes into rejected/ and stats/ itself.
 ENGINE_COLUMNS = ("reason", "stage")
-MAX_JUNK_SHARE = 0.1  # of a text's characters that may be U+FFFD
 
 
 @dataclass
@@ -59,22 +58,6 @@ def read_checked(config: PipelineConfig, source: Shard, source_name: str) -> pl.
     return batch
 
 
-def screen(text_column: str, max_doc_bytes: int) -> pl.Expr:
-    """The read stage's rejection reason of each row (null when the row goes on)."""
-    text = pl.col(text_column)
-    size = text.str.len_bytes()
-    replaced = text.str.count_matches("\ufffd", literal=True).cast(pl.Float64)
-    binary = text.str.contains("\x00", literal=True) | (
-        replaced > MAX_JUNK_SHARE * text.str.len_chars().cast(pl.Float64))
-    return (
-        pl.when(text.is_null()).then(pl.lit("null_text"))
-        .when(size > max_doc_bytes).then(pl.lit("too_large"))
-        .when(binary).then(pl.lit("binary"))
-        .otherwise(None)
-        .alias("reason")
-    )
-
-
 def read_input(config: PipelineConfig, source: Shard, source_name: str, shard: int,
                layout: RunLayout) -> Intake:
     """Read and screen one input shard; write its ids to `layout.ids(shard)`.
@@ -96,12 +79,6 @@ def read_input(config: PipelineConfig, source: Shard, source_name: str, shard: i
                      pl.col(ROW_COLUMN).alias("row")),
         layout.ids(shard),
     )
-    reason = batch.select(screen(p.text_column, p.max_doc_bytes)).to_series()
-    rejected = None
-    if reason.null_count() < len(reason):
-        keep = reason.is_null()
-        rejected = batch.filter(~keep).with_columns(
-            reason.filter(~keep), pl.lit(READ_STAGE).alias("stage"))
-        batch = batch.filter(keep)
-    rows_in = len(reason)
+    rows_in = batch.height
+    batch, rejected = split_screened(batch, p.text_column, p.max_doc_bytes)
     return Intake(batch, rejected, rows_in, bytes_in, time.perf_counter() - start)

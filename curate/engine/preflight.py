@@ -16,45 +16,10 @@ import polars as pl
 from curate.config import PipelineConfig
 from curate.errors import ConfigError, CurateError, DataError, ShardError
 from curate.io import check_shard, fs, write_shard
+from curate.io.corpus import is_glob
 from curate.io.shards import Shard
 from curate.ops import REGISTRY, Operator
 from curate.runfolder import InputShard, RunLayout
-
-
-def is_glob(spec: Path | str) -> bool:
-    """Whether an input spec is a glob pattern."""
-    return any(c in str(spec) for c in "*?[")
-
-
-def shard_names(spec: Path | str, shards: list[Shard]) -> list[str]:
-    """Each shard's name relative to the input root (the source part of derived ids)."""
-    if isinstance(spec, str):  # a URI: as for paths, relative to the folder part of the spec
-        path = fs.split_uri(spec)[1]
-        parts = path.split("/")
-        fixed = parts[:next((i for i, part in enumerate(parts) if is_glob(part)), len(parts))]
-        if len(fixed) == len(parts) and [fs.split_uri(str(s))[1] for s in shards] == [path]:
-            fixed = fixed[:-1]  # the spec names one file
-        root = "/".join(fixed)
-        rels = [fs.split_uri(str(s))[1] for s in shards]
-        return [rel[len(root):].lstrip("/") if rel.startswith(root) else rel for rel in rels]
-    root = source_root(spec)
-    return [s.relative_to(root).as_posix() if s.is_relative_to(root) else s.name
-            for s in shards if isinstance(s, Path)]
-
-
-def source_root(spec: Path) -> Path:
-    """The folder shard names are taken relative to (for derived ids): the input folder, the
-    folder of an input file, or the part of a glob before its first wildcard."""
-    if spec.is_dir():
-        return spec
-    if spec.is_file():
-        return spec.parent
-    parts = []
-    for part in spec.parts:
-        if is_glob(part):
-            break
-        parts.append(part)
-    return Path(*parts) if parts else Path(".")
 
 
 def glob_matches(pattern: str, path: str) -> bool:

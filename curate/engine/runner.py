@@ -18,12 +18,12 @@ from curate.engine.preflight import (
     check_shards,
     check_stage_files,
     check_unique_ids,
-    shard_names,
     stand_in_summaries,
 )
 from curate.engine.task import ShardTask, run_shard_pass
 from curate.errors import ConfigError, CurateError
 from curate.io import discover_shards
+from curate.io.corpus import shard_names
 from curate.io.shards import shard_size
 from curate.ops.base import FitContext
 from curate.runfolder import InputShard, Manifest, RunLayout, ShardResult

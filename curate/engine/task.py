@@ -9,19 +9,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from curate.config import PipelineConfig, Stage
-from curate.engine.intake import READ_STAGE, read_input
+from curate.config import PipelineConfig
+from curate.engine.intake import read_input
 from curate.engine.plan import Pass
 from curate.engine.texts import curated_texts, rejected_texts
 from curate.io import ROW_COLUMN, write_chunked, write_shard
+from curate.io.corpus import READ_STAGE
 from curate.io.shards import Shard
 from curate.ops import REGISTRY
-from curate.ops.base import ADDED, INPUT_TEXT, REASON
-from curate.runfolder import RunLayout, ShardResult, StageCount
+from curate.ops.apply import apply_stage
+from curate.runfolder import RunLayout, ShardResult, StageCount, shard_stem
 from curate.runfolder.state import read_state
-
-# Rows a stage adds are numbered after every input row of the shard: stage index × 2**32 + k.
-ADDED_ROW_BASE = 1 << 32
 
 
 @dataclass
@@ -95,49 +93,6 @@ class OutputColumns:
         return batch.select(keep).rename({ROW_COLUMN: "row"})
 
 
-def _number_added(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, int]:
-    """Count the rows a stage added (marked in ADDED), give them row numbers no input row of
-    the shard has, and drop the mark."""
-    if ADDED not in batch.columns:
-        return batch, 0
-    added = batch[ADDED].fill_null(False)
-    count = int(added.sum())
-    if count:
-        order = added.cast(pl.Int64).cum_sum() - 1
-        batch = batch.with_columns(
-            pl.when(added).then(stage.index * ADDED_ROW_BASE + order)
-            .otherwise(pl.col(ROW_COLUMN)).cast(pl.Int64).alias(ROW_COLUMN))
-    return batch.drop(ADDED), count
-
-
-def keep_input_text(batch: pl.DataFrame, before: pl.Series, text_column: str) -> pl.DataFrame:
-    """The batch with INPUT_TEXT set, on rows whose text a stage just changed from `before`
-    (the text the rows had before the stage, in the same row order), unless set already."""
-    after = batch[text_column].head(before.len())
-    changed = (after != before).fill_null(after.is_null() != before.is_null())
-    if not changed.any() and INPUT_TEXT in batch.columns:
-        return batch
-    kept = batch[INPUT_TEXT].head(before.len()) if INPUT_TEXT in batch.columns else pl.Series(
-        INPUT_TEXT, [None] * before.len(), dtype=pl.String)
-    value = pl.select(pl.when(pl.lit(changed) & pl.lit(kept).is_null()).then(pl.lit(before))
-                      .otherwise(pl.lit(kept))).to_series()
-    tail = pl.Series(INPUT_TEXT, [None] * (batch.height - before.len()), dtype=pl.String)
-    return batch.with_columns(pl.concat([value, tail]).alias(INPUT_TEXT))
-
-
-def _split(batch: pl.DataFrame, stage: Stage) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Separate rows an operator marked in REASON from the kept ones."""
-    if REASON not in batch.columns:
-        return batch, None
-    rejected_mask = batch[REASON].is_not_null()
-    extra = [c for c in REGISTRY[stage.op].rejection_columns if c in batch.columns]
-    kept = batch.filter(~rejected_mask).drop(REASON, *extra)
-    if not rejected_mask.any():
-        return kept, None
-    rejected = batch.filter(rejected_mask).rename({REASON: "reason"})
-    return kept, rejected.with_columns(pl.lit(stage.name).alias("stage"))
-
-
 def run_shard_pass(task: ShardTask) -> ShardResult:
     """Run one pass over one shard and write its outputs (kept, rejected, stats, summaries).
 
@@ -164,26 +119,20 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
         batch = pl.read_parquet(layout.work_shard(plan_pass.index - 1, task.shard))
     result.rows_in = batch.height
 
-    text_column = config.pipeline.text_column
     for stage in plan_pass.stages:
         t0 = time.perf_counter()
         op = stage.operator(config)
         rows_in = batch.height
-        before = batch[text_column] if op.rewrites_text else None
+        state = None
         if stage is plan_pass.opens_with:
             state = read_state(layout.state(stage.name), task.shard, op.state_per_shard)
-            batch = op.transform(batch, state, task.shard)
-        else:
-            batch = op.transform(batch)
-        if before is not None:
-            batch = keep_input_text(batch, before, text_column)
-        batch, added = _number_added(batch, stage)
-        batch, dropped = _split(batch, stage)
-        if dropped is not None:
-            rejected.append(dropped)
+        applied = apply_stage(op, batch, stage.index, state, task.shard)
+        batch = applied.kept
+        if applied.rejected is not None:
+            rejected.append(applied.rejected)
         result.counts.append(
-            StageCount(stage.name, rows_in, batch.height, rows_in + added - batch.height,
-                       time.perf_counter() - t0, added)
+            StageCount(stage.name, rows_in, batch.height, rows_in + applied.added - batch.height,
+                       time.perf_counter() - t0, applied.added)
         )
 
     summary = None
@@ -198,7 +147,7 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
     columns = OutputColumns.of(config)
     id_col = config.pipeline.id_column
     rejected_frame = pl.concat(rejected, how="diagonal_relaxed") if rejected else None
-    stem = f"part-{task.shard:05d}"
+    stem = shard_stem(task.shard)
     max_rows = config.pipeline.max_rows_per_shard
 
     # Write: summaries and work files first, curated output last.

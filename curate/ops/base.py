@@ -20,6 +20,8 @@ import polars as pl
 if TYPE_CHECKING:
     from curate.ops.rules import Rule
 
+# The default of `[pipeline] max_doc_bytes`: larger texts are rejected on read as too_large.
+MAX_DOC_BYTES = 32 * 2**20
 # Internal column: the rejection reason of a row (null while the row is kept).
 REASON = "__reason"
 # Internal column: true on rows a stage added (backfill, augmentation, up-sampling). The engine
@@ -39,6 +41,7 @@ class StageContext:
     id_column: str = "id"
     seed: int = 0
     config_dir: Path = Path(".")
+    max_doc_bytes: int = MAX_DOC_BYTES  # the read screen's bound, for other corpora a stage reads
     # The pipeline's stages before this one (config.Stage objects), for operators that apply
     # them again to other documents (domain_backfill filters its reserve pool with them).
     upstream: tuple[Any, ...] = dataclasses.field(default=(), compare=False, repr=False)

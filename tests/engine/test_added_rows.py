@@ -11,8 +11,8 @@ import pytest
 
 import curate.engine.runner as runner
 from curate.engine import run_pipeline
-from curate.engine.task import ADDED_ROW_BASE
 from curate.errors import CurateError
+from curate.ops.apply import ADDED_ROW_BASE
 from curate.sample import generate_sample
 from tests.conftest import make_config, read_dir
 from tests.engine.test_determinism import output_bytes

@@ -10,11 +10,9 @@ import polars as pl
 from curate.io import (
     ROW_COLUMN,
     SHARD_COLUMN,
-    corpus_path,
-    discover_shards,
-    read_shard,
     write_shard,
 )
+from curate.io.corpus import named_shards, read_screened
 from curate.ops.base import FitContext, GlobalOperator, StageContext, register
 from curate.params import param
 
@@ -86,11 +84,10 @@ class ExactDedup(GlobalOperator):
         """Summaries of the reference corpus' shards, numbered -n .. -1 so they sort first."""
         if self.params.reference is None:
             return []
-        root = corpus_path(self.params.reference, Path(self.context.config_dir))
-        shards = discover_shards(root)
-        tasks = [(shard, i - len(shards), self.params, self.context,
+        shards = named_shards(self.params.reference, Path(self.context.config_dir))
+        tasks = [(shard, name, i - len(shards), self.params, self.context,
                   context.work_dir / f"reference-{i:05d}.parquet")
-                 for i, shard in enumerate(shards)]
+                 for i, (shard, name) in enumerate(shards)]
         return [Path(p) for p in context.map(_summarize_reference, tasks)]
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
@@ -112,10 +109,10 @@ class ExactDedup(GlobalOperator):
         ).drop("__h1", "__h2", "__s_shard", "__s_row", "__dup_of")
 
 
-def _summarize_reference(shard: Path, number: int, params: ExactDedupParams,
+def _summarize_reference(shard: Path, name: str, number: int, params: ExactDedupParams,
                          context: StageContext, out: Path) -> str:
     """Task: hash one reference shard's texts as (negative) shard `number`."""
-    batch = read_shard(shard, context.text_column, context.id_column, shard.name)
-    batch = batch.filter(pl.col(context.text_column).is_not_null())
+    batch, _ = read_screened(shard, name, context.text_column, context.id_column,
+                             context.max_doc_bytes)
     write_shard(ExactDedup(params, context).observe(batch, number), out)
     return str(out)

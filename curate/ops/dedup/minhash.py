@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from curate.io import ROW_COLUMN, corpus_path, discover_shards, read_shard, write_shard
+from curate.io import ROW_COLUMN, write_shard
+from curate.io.corpus import named_shards, read_screened
 from curate.ops.base import FitContext, GlobalOperator, StageContext, register
 from curate.ops.dedup.components import connected_components, write_both_ways
 from curate.ops.dedup.lsh import bucket_edges, optimal_bands, shuffle_band_keys
@@ -120,8 +121,8 @@ def summarize(batch: pl.DataFrame, source: int, params: MinHashDedupParams,
 def summarize_reference(shard: Path, name: str, source: int, params: MinHashDedupParams,
                         context: StageContext, out: Path) -> str:
     """Task: read one reference shard and write its summary as source `source`."""
-    batch = read_shard(shard, context.text_column, context.id_column, name)
-    batch = batch.filter(pl.col(context.text_column).is_not_null())
+    batch, _ = read_screened(shard, name, context.text_column, context.id_column,
+                             context.max_doc_bytes)
     write_shard(summarize(batch, source, params, context), out)
     return str(out)
 
@@ -197,16 +198,10 @@ class MinHashDedup(GlobalOperator):
         """Summaries of the reference corpus' shards, as sources after the corpus' own."""
         if self.params.reference is None:
             return []
-        root = corpus_path(self.params.reference, Path(self.context.config_dir))
-        shards = discover_shards(root)
-        base = root if root.is_dir() else root.parent
+        shards = named_shards(self.params.reference, Path(self.context.config_dir))
         out = context.work_dir / "reference"
-        tasks = [
-            (shard, shard.relative_to(base).as_posix() if shard.is_relative_to(base)
-             else shard.name, first_source + i, self.params, self.context,
-             out / f"summary-{i:05d}.parquet")
-            for i, shard in enumerate(shards)
-        ]
+        tasks = [(shard, name, first_source + i, self.params, self.context,
+                  out / f"summary-{i:05d}.parquet") for i, (shard, name) in enumerate(shards)]
         paths = phases.run("reference", lambda: context.map(summarize_reference, tasks))
         return [Path(p) for p in paths]
 

@@ -18,7 +18,8 @@ from typing import Any
 import polars as pl
 
 from curate.errors import ConfigError, CurateError
-from curate.io import SHARD_COLUMN, corpus_path, discover_shards
+from curate.io import SHARD_COLUMN
+from curate.io.corpus import named_shards
 from curate.models import load_classifier
 from curate.models.store import save_atomically
 from curate.ops.base import FitContext, GlobalOperator, register
@@ -223,16 +224,13 @@ class DomainBackfill(GlobalOperator):
     def _prepare_reserve(self, context: FitContext, upstream: Upstream,
                          ) -> tuple[list[Path], dict[str, Any]]:
         """Filter and key every reserve shard in parallel; the prepared files and counts."""
-        root = corpus_path(self.params.reserve, Path(self.context.config_dir))
-        shards = discover_shards(root)
-        base = root if root.is_dir() else root.parent
+        shards = named_shards(self.params.reserve, Path(self.context.config_dir))
         out = context.work_dir / "reserve"
         frames = [out / f"part-{i:05d}.parquet" for i in range(len(shards))]
         states = context.work_dir.parent  # the run's work folder, holding fitted states
-        tasks = [(shard, shard.relative_to(base).as_posix() if shard.is_relative_to(base)
-                  else shard.name, len(context.summaries) + i, self.context,
+        tasks = [(shard, name, len(context.summaries) + i, self.context,
                   self.params.near_dedup, states, frame)
-                 for i, (shard, frame) in enumerate(zip(shards, frames, strict=True))]
+                 for i, ((shard, name), frame) in enumerate(zip(shards, frames, strict=True))]
         reports = context.map(prepare_reserve_shard, tasks)
         rejected: dict[str, int] = {}
         for report in reports:
@@ -248,10 +246,10 @@ class DomainBackfill(GlobalOperator):
         was decontaminated against), so recalled documents are held to them too."""
         tasks = []
         for number, reference in enumerate(upstream.references):
-            root = corpus_path(reference, Path(self.context.config_dir))
-            for i, shard in enumerate(discover_shards(root)):
+            shards = named_shards(reference, Path(self.context.config_dir))
+            for i, (shard, name) in enumerate(shards):
                 out = context.work_dir / "reference" / f"{number:03d}-{i:05d}.parquet"
-                tasks.append((shard, shard.name, (1 << 20) + len(tasks), self.context,
+                tasks.append((shard, name, (1 << 20) + len(tasks), self.context,
                               self.params.near_dedup, out))
         return [Path(p) for p in context.map(key_reference_shard, tasks)]
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import polars as pl
 
-from curate.io import ROW_COLUMN, read_shard, write_shard
+from curate.io import ROW_COLUMN, write_shard
+from curate.io.corpus import read_screened
 from curate.models import load_classifier
-from curate.ops.base import REASON, GlobalOperator, StageContext
+from curate.ops.apply import apply_stage
+from curate.ops.base import GlobalOperator, StageContext
 from curate.ops.dedup.exact import ExactDedupParams
 from curate.ops.domain.recall_dedup import DedupKeys
 from curate.ops.domain.training import domain_view
@@ -61,39 +63,36 @@ class Upstream:
 
 def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
                  states: Path, number: int) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Run the stages over `batch` (a global one with its fitted state from the `states`
-    folder, the batch counting as shard `number`), dropping the rows they reject; also the
-    number rejected per `stage: reason`."""
+    """Run the stages over `batch` as a shard task would (a global one with its fitted state
+    from the `states` folder, the batch counting as shard `number`), keeping what they keep;
+    also the number rejected per `stage: reason`."""
     from curate.ops import REGISTRY
 
     rejected: dict[str, int] = {}
     for stage in stages:
         op = REGISTRY[stage.op](stage.params, dataclasses.replace(context, stage=stage.name,
                                                                    upstream=()))
+        state = None
         if isinstance(op, GlobalOperator):
             state = read_state(state_path(states, stage.name), number, op.state_per_shard)
-            batch = op.transform(op.prepare(batch), state, number)
-        else:
-            batch = op.transform(batch)
-        if REASON not in batch.columns:
-            continue
-        for reason, count in batch[REASON].drop_nulls().value_counts(sort=True).iter_rows():
-            key = f"{stage.name}: {reason}"
-            rejected[key] = rejected.get(key, 0) + count
-        extra = [c for c in op.rejection_columns if c in batch.columns]
-        batch = batch.filter(pl.col(REASON).is_null()).drop(REASON, *extra)
+        applied = apply_stage(op, batch, stage.index, state, number, prepare=True)
+        batch = applied.kept
+        if applied.rejected is not None:
+            for reason, n in applied.rejected["reason"].value_counts(sort=True).iter_rows():
+                key = f"{stage.name}: {reason}"
+                rejected[key] = rejected.get(key, 0) + n
     return batch, rejected
 
 
 def prepare_reserve_shard(shard: Path, name: str, number: int, context: StageContext,
                           near_dedup: bool, states: Path, out: Path) -> dict[str, Any]:
-    """Task: read one reserve shard, keep what the pipeline's stages keep, key it for dedup,
-    and write it to `out`. Returns the rows read, passed, and rejected per stage and reason."""
+    """Task: read one reserve shard, keep what the read screen and the pipeline's stages
+    keep, key it for dedup, and write it to `out`. Returns the rows read, passed, and
+    rejected per stage and reason."""
     upstream = Upstream.of(context, near_dedup)
-    batch = read_shard(shard, context.text_column, context.id_column, name)
-    rows = batch.height
-    batch = batch.filter(pl.col(context.text_column).is_not_null())
-    rejected = {"read: null_text": rows - batch.height} if rows > batch.height else {}
+    batch, rejected = read_screened(shard, name, context.text_column, context.id_column,
+                                    context.max_doc_bytes)
+    rows = batch.height + sum(rejected.values())
     batch, more = apply_stages(batch, upstream.applied, context, states, number)
     rejected.update(more)
     internal = [c for c in batch.columns if c.startswith("__") and c != ROW_COLUMN]
@@ -106,8 +105,9 @@ def key_reference_shard(shard: Path, name: str, number: int, context: StageConte
     """Task: the dedup keys of one shard of a dedup stage's reference corpus, shaped like the
     backfill's observation of the corpus (no domain)."""
     keys = Upstream.of(context, near_dedup).dedup
-    batch = read_shard(shard, context.text_column, context.id_column, name)
-    keyed = keys.keys(batch.filter(pl.col(context.text_column).is_not_null()), number, context)
+    batch, _ = read_screened(shard, name, context.text_column, context.id_column,
+                             context.max_doc_bytes)
+    keyed = keys.keys(batch, number, context)
     near = [c for c in ("__bands", "__shingles") if c in keyed.columns]
     write_shard(keyed.select(pl.col(context.id_column).cast(pl.String).alias("__id"),
                              pl.lit(None, pl.String).alias("__domain"), "__h1", "__h2", *near),

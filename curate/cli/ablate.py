@@ -11,61 +11,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from curate import api
 from curate.config import PipelineConfig, load_config
-from curate.errors import ConfigError, CurateError
-from curate.params import build
 from curate.report.sections.ablation import verdict
-from curate.runfolder import RunFolder, RunLayout
-
-# Keys of the [finetune] table that curate reads itself (not FinetuneConfig fields).
-OWN_KEYS = ("after_run",)
-# FinetuneConfig fields holding paths, resolved against the pipeline file's folder.
-PATH_FIELDS = ("eval_path", "clean_path", "model", "oracle_path")
-
-
-def finetune_config(config: PipelineConfig) -> Any:
-    """The validated `[finetune]` table as a finetune.FinetuneConfig."""
-    try:
-        from finetune.config import FinetuneConfig
-    except ImportError as exc:
-        raise CurateError("the fine-tune stack is not installed: pip install -e '.[finetune]'"
-                          f" ({exc})") from exc
-    try:
-        cfg = build(FinetuneConfig, config.finetune, "finetune", ignore=OWN_KEYS)
-    except ValueError as exc:
-        raise ConfigError(str(exc).removeprefix("[finetune] ").join(("finetune.", ""))) from exc
-    for name in PATH_FIELDS:
-        value = getattr(cfg, name)
-        if value and (config.path.parent / value).exists():
-            setattr(cfg, name, str(config.path.parent / value))
-    return cfg
-
-
-def runs_after(config: PipelineConfig) -> bool:
-    """Whether `curate run` runs the ablation as a hook when the run completes."""
-    return bool(config.finetune.get("after_run", False))
 
 
 def ablate(config: PipelineConfig, console: Console, progress: bool = True) -> dict:
-    """Run the ablation of a finished run and rebuild its report; returns ablation.json."""
-    from curate.report import build_report
-    from finetune.ablation import run_ablation
-
-    cfg = finetune_config(config)
-    layout = RunLayout(config.output_path)
-    try:
-        RunFolder.open(layout.root, complete=True)
-    except ConfigError as exc:
-        raise CurateError(f"{exc}: no finished run to ablate; run `curate run {config.path}`"
-                          ) from exc
-    arms = {"raw": config.input_path, "curated": layout.curated}
-    if cfg.oracle_path:
-        arms["oracle"] = Path(cfg.oracle_path)
-    try:
-        result = run_ablation(cfg, arms, layout.ablation, progress=progress)
-    except ValueError as exc:
-        raise CurateError(f"finetune: {exc}") from exc
-    build_report(layout.root)
+    """Run the ablation of a finished run (curate.api.ablate) and print its results."""
+    result = api.ablate(config, progress=progress)
     console.print(results_table(result))
     console.print(verdict(result["differences"]))
     return result

@@ -21,7 +21,7 @@ from curate.ops import REGISTRY
 from curate.ops.base import Explanation, Operator, StageContext
 from curate.ops.rules import check
 from curate.params import build
-from curate.runfolder import RunFolder, shard_of
+from curate.runfolder import Run, shard_of
 
 SNIPPET_CHARS = 400
 PIPE_WIDTH = 120  # output to a file or pipe is this wide, so no name is cut
@@ -52,7 +52,7 @@ class Document:
         return self.stats.row(0, named=True)
 
 
-def find_document(run: RunFolder, doc_id: str) -> list[Document]:
+def find_document(run: Run, doc_id: str) -> list[Document]:
     """Every stats row with this id (one, unless ids repeat), with its text."""
     files = run.files("stats")
     if not files:
@@ -68,7 +68,7 @@ def find_document(run: RunFolder, doc_id: str) -> list[Document]:
     return found
 
 
-def _text(run: RunFolder, shard: int, doc_id: str) -> str | None:
+def _text(run: Run, shard: int, doc_id: str) -> str | None:
     for folder in ("curated", "rejected"):
         for path in run.layout.files_by_shard(folder).get(shard, []):
             rows = pl.read_parquet(path).filter(pl.col(run.id_column).cast(pl.String) == doc_id)
@@ -185,7 +185,7 @@ def signals_table(values: dict[str, Any], made_by: dict[str, str], shown: set[st
 
 def run_explain(args: argparse.Namespace, console: Console) -> int:
     """Handler of `curate explain`."""
-    run = RunFolder.open(args.run)
+    run = Run.open(args.run)
     if not console.is_terminal:
         console.width = max(console.width, PIPE_WIDTH)
     stages, id_column = run.stage_configs, run.id_column

@@ -33,40 +33,29 @@ def print_warnings(config: PipelineConfig) -> None:
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     from rich.markdown import Markdown
 
-    from curate.cli.ablate import ablate, runs_after
+    from curate import api
+    from curate.cli.ablate import results_table
     from curate.cli.progress import RichReporter, summary_table
     from curate.config import load_config
-    from curate.engine import run_pipeline
-    from curate.engine.publish import check_output_uri, publish
-    from curate.report import build_report, markdown_summary
+    from curate.report import markdown_summary
+    from curate.report.sections.ablation import verdict
 
     config = load_config(args.pipeline)
-    if args.engine:
-        config.engine.kind = args.engine
-    if args.num_cpus:
-        config.engine.num_cpus = args.num_cpus
     reporter = None if args.quiet else RichReporter(console)
-    check_output_uri(config, args.resume, args.overwrite)
-    print_warnings(config)
-    manifest = run_pipeline(config, resume=args.resume, overwrite=args.overwrite,
-                            reporter=reporter)
-    for skipped in manifest.quarantined:
-        print(f"warning: quarantined {skipped.path}: {skipped.reason}", file=sys.stderr)
-    try:
-        report = build_report(config.output_path)
-    except Exception as exc:  # a report problem must not fail a finished run
-        print(f"warning: report.html not written: {exc}", file=sys.stderr)
-        report = None
-    if runs_after(config):
-        ablate(config, console, progress=not args.quiet)
-    uploaded = publish(config, overwrite=args.overwrite)
-    if uploaded and not args.quiet:
-        console.print(f"uploaded the run to {uploaded}")
-    if not args.quiet:
-        if report is None:
-            console.print(summary_table(manifest))
-        else:
-            console.print(Markdown(markdown_summary(config.output_path)))
+    run = api.run(config, resume=args.resume, overwrite=args.overwrite, engine=args.engine,
+                  num_cpus=args.num_cpus, reporter=reporter, progress=not args.quiet,
+                  on_warning=lambda line: print(f"warning: {line}", file=sys.stderr))
+    if args.quiet:
+        return 0
+    if run.ablation is not None and api.runs_after(config):
+        console.print(results_table(run.ablation))
+        console.print(verdict(run.ablation["differences"]))
+    if run.uploaded:
+        console.print(f"uploaded the run to {run.uploaded}")
+    if run.layout.report_html.is_file():
+        console.print(Markdown(markdown_summary(run.root)))
+    else:
+        console.print(summary_table(run.manifest))
     return 0
 
 

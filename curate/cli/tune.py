@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from curate.runfolder import Manifest, RunFolder
+from curate.runfolder import Manifest, Run
 from curate.selection.overrides import Assignment, TunePlan, plan_tune
 from curate.selection.replay import StageOutcome, load_documents, replay
 from curate.selection.tuned_run import prepare_output, write_tuned_run
@@ -45,7 +45,7 @@ def tune(run: Path, assignments: list[str], out: Path | None = None, dry_run: bo
     """Re-decide the run's selection with the assignments; write the tuned run unless
     `dry_run`. Returns the plan, per-stage outcomes and the new manifest (None on a dry run)."""
     start = time.perf_counter()
-    source = RunFolder.open(run, complete=True)
+    source = Run.open(run, complete=True)
     plan = plan_tune(source.stage_configs, [Assignment.parse(a) for a in assignments])
     id_col = source.id_column
     if not dry_run:
@@ -63,7 +63,7 @@ def tune(run: Path, assignments: list[str], out: Path | None = None, dry_run: bo
 def run_tune(args: argparse.Namespace, console: Console) -> int:
     """Handler of `curate tune`."""
     start = time.perf_counter()
-    manifest = RunFolder.open(args.run, complete=True).manifest
+    manifest = Run.open(args.run, complete=True).manifest
     plan, outcomes, new = tune(args.run, args.assignments, args.out, args.dry_run,
                                args.overwrite)
     before = {s.stage: s.kept for s in manifest.stages}

@@ -7,14 +7,14 @@ from typing import Any
 
 import polars as pl
 
-from curate.runfolder import RunFolder
+from curate.runfolder import Run
 
 # Numeric types a histogram can be drawn for.
 NUMERIC = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64,
            pl.Float32, pl.Float64)
 
 
-class RunData(RunFolder):
+class RunData(Run):
     """Read-only access to one run folder for the report sections."""
 
     def op_columns(self, op: str) -> dict[str, tuple[str, ...]]:

@@ -1,5 +1,5 @@
-"""A finished (or failed) run folder, opened for reading: its manifest and lazy scans of
-curated/, rejected/ and stats/ (never loaded whole), with their column schemas."""
+"""A finished (or failed) run folder, opened for reading: its manifest, lazy scans of
+curated/, rejected/ and stats/ with their column schemas, and (for a small run) their rows."""
 
 from __future__ import annotations
 
@@ -34,15 +34,20 @@ def union_schema(files: list[Path]) -> dict[str, pl.DataType]:
     return schema
 
 
+def _collect(scan_: pl.LazyFrame | None) -> pl.DataFrame:
+    return scan_.collect() if scan_ is not None else pl.DataFrame()
+
+
 @dataclass
-class RunFolder:
+class Run:
     """Read-only access to one run folder."""
 
     root: Path
     manifest: Manifest = field(repr=False)
+    uploaded: str | None = None  # where `curate.run` uploaded it (a URI output)
 
     @classmethod
-    def open(cls, root: str | Path, complete: bool = False) -> RunFolder:
+    def open(cls, root: str | Path, complete: bool = False) -> Run:
         """Open a run folder; ConfigError when it holds no readable manifest, or (with
         `complete`) when the run did not finish."""
         root = Path(root)
@@ -87,6 +92,18 @@ class RunFolder:
     def rejected(self) -> pl.LazyFrame | None:
         """A lazy scan of rejected/."""
         return scan(self.files("rejected"))
+
+    def curated_rows(self) -> pl.DataFrame:
+        """Every curated row, read whole (shards of different columns: missing ones null)."""
+        return _collect(self.curated())
+
+    def rejected_rows(self) -> pl.DataFrame:
+        """Every rejected row (its input columns, `stage` and `reason`), read whole."""
+        return _collect(self.rejected())
+
+    def stats_rows(self) -> pl.DataFrame:
+        """Every document's signals, read whole."""
+        return _collect(self.stats())
 
     def kept(self) -> pl.Expr:
         """True for documents of stats/ that reached curated/ (no rejection reason)."""

@@ -19,7 +19,7 @@ from curate.io import SHARD_COLUMN
 from curate.ops import REGISTRY
 from curate.ops.base import Operator, StageContext
 from curate.params import build
-from curate.runfolder import RunFolder, shard_of
+from curate.runfolder import Run, shard_of
 from curate.selection.overrides import TunePlan
 
 
@@ -35,7 +35,7 @@ class StageOutcome:
     recomputed: tuple[str, ...] = ()  # stored columns the stage computed anew (q_overall)
 
 
-def read_stats(run: RunFolder) -> pl.DataFrame:
+def read_stats(run: Run) -> pl.DataFrame:
     """Every stats/ file of a run, with its shard number in `__shard`."""
     files = run.files("stats")
     if not files:
@@ -49,7 +49,7 @@ def read_stats(run: RunFolder) -> pl.DataFrame:
     return stats
 
 
-def read_columns(run: RunFolder, columns: list[str], id_column: str,
+def read_columns(run: Run, columns: list[str], id_column: str,
                  stages: set[str]) -> pl.DataFrame:
     """Input columns that stats/ lacks (e.g. `domain` for select_top's `by`), with shard and
     id, for the documents kept or rejected by one of `stages`."""
@@ -95,7 +95,7 @@ def operator_of(stage: dict[str, Any], id_column: str) -> Operator:
     return cls(params, StageContext(stage=stage["name"], id_column=id_column))
 
 
-def load_documents(run: RunFolder, plan: TunePlan) -> tuple[pl.DataFrame, pl.Series]:
+def load_documents(run: Run, plan: TunePlan) -> tuple[pl.DataFrame, pl.Series]:
     """All stats rows (with the columns the re-run stages read added where stats lacks them:
     input columns such as `domain`) and the mask of those that reached the first re-run
     stage."""

@@ -21,7 +21,7 @@ from curate.config import config_hash
 from curate.engine.texts import as_curated, as_rejected
 from curate.errors import ConfigError
 from curate.io import SHARD_COLUMN, write_chunked, write_shard
-from curate.runfolder import Manifest, RunFolder, RunLayout, is_run_folder, shard_stem
+from curate.runfolder import Manifest, Run, RunLayout, is_run_folder, shard_stem
 from curate.runfolder.manifest import StageTotal, Totals, TunedFrom, now
 from curate.selection.overrides import TunePlan
 from curate.selection.replay import StageOutcome
@@ -53,7 +53,7 @@ def _schema(paths: dict[int, list[Path]]) -> list[str] | None:
     return None
 
 
-def write_tuned_run(source: RunFolder, out: Path, plan: TunePlan, docs: pl.DataFrame,
+def write_tuned_run(source: Run, out: Path, plan: TunePlan, docs: pl.DataFrame,
                     reached: pl.Series, outcomes: list[StageOutcome],
                     started: float) -> Manifest:
     """Write the tuned run folder and return its manifest (`started`: the tune's
@@ -150,7 +150,7 @@ def _update_stats(stats: pl.DataFrame, decided: pl.DataFrame, id_col: str) -> pl
     return joined.with_columns(replaced).select(stats.columns)
 
 
-def tuned_manifest(source: RunFolder, out: Path, plan: TunePlan,
+def tuned_manifest(source: Run, out: Path, plan: TunePlan,
                    outcomes: list[StageOutcome], seconds: float, docs: pl.DataFrame) -> Manifest:
     """The source manifest with the new config, its hash, re-counted stages and totals, and
     where it was tuned from."""

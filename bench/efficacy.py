@@ -216,7 +216,7 @@ def ablate(work: Path, noisy: pl.DataFrame, pool: pl.DataFrame, evaluation: pl.D
     evaluation.write_parquet(work / "eval.parquet")
     cfg = FinetuneConfig(backend="fasttext", eval_path=str(work / "eval.parquet"),
                          arms=["raw", "curated", "random", "oracle"], seeds=seeds,
-                         fasttext_threads=1)
+                         tables={"fasttext": {"threads": 1}})
     arms = {"raw": work / "raw.parquet", "curated": run / "curated",
             "oracle": work / "oracle.parquet"}
     return run_ablation(cfg, arms, work / "ablation.json", progress=False)

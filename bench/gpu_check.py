@@ -89,11 +89,11 @@ def check(name: str, backend: str, model: str, train, evaluation, steps: int,
     cfg = FinetuneConfig(backend=backend, model=model, max_steps=steps, batch_size=batch,
                          max_length=128 if backend != "sft" else 192, lr=2e-4,
                          precision="bf16", predict_batch_size=64)
-    module = get_backend(backend)
+    trainer = get_backend(backend)(cfg)
     torch.cuda.reset_peak_memory_stats()
-    setup = module.prepare(cfg, train.texts)
+    setup = trainer.prepare(train.texts)
     started = time.perf_counter()
-    result = module.train(cfg, setup, train, None, label_set(train), 0, True, name)
+    result = trainer.train(setup, train, None, label_set(train), 0, True, name)
     seconds = time.perf_counter() - started
     accuracy = float(np.mean(np.array(predict(result.classifier, evaluation.texts))
                              == np.array(evaluation.labels)))

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from curate.config import PipelineConfig, load_config
 from curate.errors import ConfigError, CurateError
-from curate.params import build
 from curate.runfolder import Run, RunLayout
 
 if TYPE_CHECKING:
@@ -84,7 +83,7 @@ def finetune_config(config: PipelineConfig) -> Any:
         raise CurateError("the fine-tune stack is not installed: pip install -e '.[finetune]'"
                           f" ({exc})") from exc
     try:
-        cfg = build(FinetuneConfig, config.finetune, "finetune", ignore=OWN_KEYS)
+        cfg = FinetuneConfig.from_table(config.finetune, ignore=OWN_KEYS)
     except ValueError as exc:
         raise ConfigError(str(exc).removeprefix("[finetune] ").join(("finetune.", ""))) from exc
     for name in PATH_FIELDS:

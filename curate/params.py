@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import tomllib
 import types
 import typing
 from typing import Any, Literal
@@ -109,6 +110,15 @@ def coerce(value: Any, tp: Any, key: str) -> Any:
     if not ok:
         raise ConfigError(f"{key}: expected {describe_type(tp)}, got {_show(value)}")
     return value
+
+
+def parse_value(raw: str) -> Any:
+    """A command-line value read as a TOML value (`0.6`, `["lang"]`, `true`), or the raw text
+    when it is not one (`score=q_info`)."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
 
 
 def build(cls: type, table: dict[str, Any], prefix: str, ignore: tuple[str, ...] = ()) -> Any:

@@ -78,8 +78,8 @@ def run_ablation(
     if validation is not None:
         validation, _ = keep_labels(validation, labels)
 
-    backend = get_backend(cfg.backend)
-    setup = backend.prepare(cfg, [text for arm in data.values() for text in arm.texts])
+    backend = get_backend(cfg.backend)(cfg)
+    setup = backend.prepare([text for arm in data.values() for text in arm.texts])
     say(
         f"ablation: backend {cfg.backend}, {len(labels)} labels, "
         f"{len(evaluation)} evaluation examples, arms "
@@ -93,13 +93,13 @@ def run_ablation(
             train_set = _training_set(cfg, name, data, seed)
             val = validation
             if val is None and (cfg.early_stopping_patience > 0 or cfg.eval_steps > 0) \
-                    and cfg.backend != "fasttext":
+                    and backend.validates:
                 val, train_set = stratified_split(train_set, cfg.validation_fraction, seed)
             tracking = out_file.parent / "ablation" / "tracking" / f"{name}-seed{seed}"
             run_cfg = dataclasses.replace(cfg, tracking_dir=str(tracking)) \
                 if cfg.report_to != "none" else cfg
-            result = backend.train(run_cfg, setup, train_set, val, labels, seed, progress,
-                                   f"{name} · seed {seed}")
+            result = get_backend(cfg.backend)(run_cfg).train(
+                setup, train_set, val, labels, seed, progress, f"{name} · seed {seed}")
             curves += [{"arm": name, "seed": seed, **point} for point in result.curve]
             run = _evaluate(result, evaluation, labels)
             run = {"seed": seed, "examples": len(train_set), **run}
@@ -116,8 +116,8 @@ def run_ablation(
 
     report = {
         "backend": cfg.backend,
-        "model": _model_name(cfg),
-        "device": _device(cfg),
+        "model": backend.model_name(),
+        "device": backend.device(),
         "labels": labels,
         "seeds": list(cfg.seeds),
         "eval": {
@@ -173,17 +173,18 @@ def train_single(
         raise ValueError("no evaluation example has a label seen in the training set")
     if validation is not None:
         validation, _ = keep_labels(validation, labels)
-    elif (cfg.early_stopping_patience > 0 or cfg.eval_steps > 0) and cfg.backend != "fasttext":
+    backend = get_backend(cfg.backend)(cfg)
+    if validation is None and (cfg.early_stopping_patience > 0 or cfg.eval_steps > 0) \
+            and backend.validates:
         validation, train_set = stratified_split(train_set, cfg.validation_fraction, seed)
-    backend = get_backend(cfg.backend)
-    setup = backend.prepare(cfg, train_set.texts)
-    result = backend.train(cfg, setup, train_set, validation, labels, seed, progress)
+    setup = backend.prepare(train_set.texts)
+    result = backend.train(setup, train_set, validation, labels, seed, progress)
     result.classifier.save(out_dir)
     run = {"seed": seed, "examples": len(train_set), **_evaluate(result, evaluation, labels)}
     report = {
         "backend": cfg.backend,
-        "model": _model_name(cfg),
-        "device": _device(cfg),
+        "model": backend.model_name(),
+        "device": backend.device(),
         "labels": labels,
         "train": str(train_path),
         "eval": {
@@ -300,24 +301,6 @@ def _differences(runs: dict[str, list[dict]]) -> dict:
             entry[metric] = {**mean_ci(per_seed), "per_seed": per_seed}
         differences[f"{a}-{b}"] = entry
     return differences
-
-
-def _model_name(cfg: FinetuneConfig) -> str | None:
-    if cfg.backend != "lora":
-        return None
-    from finetune.backends.lora import resolve_model
-
-    return resolve_model(cfg.model)
-
-
-def _device(cfg: FinetuneConfig) -> str:
-    if cfg.backend != "lora":
-        return "cpu"
-    import torch
-
-    if torch.cuda.is_available():
-        return f"cuda ({torch.cuda.get_device_name(0)})"
-    return "cpu"
 
 
 def _pm(stats: dict) -> str:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from curate.params import parse_value
 from finetune.config import FinetuneConfig
 
 # FinetuneConfig fields offered as --options on `train` and `ablate` (flag: --field-name).
@@ -21,16 +22,9 @@ TRAINING_OPTIONS = [
     "grad_accum",
     "lr",
     "max_length",
-    "lora_r",
-    "lora_alpha",
     "early_stopping_patience",
     "report_to",
     "max_train_examples",
-    "fasttext_epoch",
-    "fasttext_lr",
-    "fasttext_dim",
-    "fasttext_word_ngrams",
-    "fasttext_bucket",
 ]
 
 
@@ -93,7 +87,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--clean", dest="clean_path", help="clean set to split into eval/validation"
     )
-    parser.add_argument("--extend-vocab", action="store_true", help="add missing characters")
+    parser.add_argument("--extend-vocab", action="store_true",
+                        help="lora: add missing characters (as --set lora.extend_vocab=true)")
+    parser.add_argument("--set", dest="tables", action="append", default=[],
+                        metavar="BACKEND.KEY=VALUE",
+                        help="a backend's own parameter, e.g. fasttext.dim=50 or lora.r=16 "
+                        "(repeatable)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     defaults = FinetuneConfig()
     for name in TRAINING_OPTIONS:
@@ -104,13 +103,17 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def _config(args: argparse.Namespace, **extra: object) -> FinetuneConfig:
     values = {name: getattr(args, name) for name in TRAINING_OPTIONS}
-    return FinetuneConfig(
-        **values,
-        eval_path=args.eval_path,
-        clean_path=args.clean_path,
-        extend_vocab=args.extend_vocab,
-        **extra,
-    )
+    tables: dict[str, dict[str, object]] = {}
+    if args.extend_vocab:
+        tables.setdefault("lora", {})["extend_vocab"] = True
+    for text in args.tables:
+        target, sep, raw = text.partition("=")
+        backend, dot, key = target.partition(".")
+        if not sep or not dot:
+            raise ValueError(f"--set {text}: expected BACKEND.KEY=VALUE")
+        tables.setdefault(backend.strip(), {})[key.strip()] = parse_value(raw.strip())
+    return FinetuneConfig.from_table({**values, "eval_path": args.eval_path,
+                                      "clean_path": args.clean_path, **extra, **tables})
 
 
 def _predict(args: argparse.Namespace) -> int:

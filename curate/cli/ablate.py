@@ -57,8 +57,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "ablate", help="fine-tune on raw vs curated data of a finished run, side by side")
     parser.add_argument("pipeline", type=Path)
-    parser.add_argument("--backend", choices=["lora", "sft", "fasttext"],
-                        help="override [finetune].backend")
+    parser.add_argument("--backend", help="override [finetune].backend (lora, sft, fasttext "
+                        "or another module of finetune/backends)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=_cmd_ablate)
 

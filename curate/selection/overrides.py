@@ -9,13 +9,12 @@ sets one entry of a table parameter (`quality_score.weights.q_info=0.6`).
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from curate.errors import ConfigError
 from curate.ops import REGISTRY
-from curate.params import build, suggest
+from curate.params import build, parse_value, suggest
 
 
 @dataclass(frozen=True)
@@ -34,14 +33,6 @@ class Assignment:
         if not sep or len(parts) < 2 or not all(parts):
             raise ConfigError(f"--set {text}: expected STAGE.PARAM=VALUE")
         return cls(parts[0], parts[1:], parse_value(raw.strip()))
-
-
-def parse_value(raw: str) -> Any:
-    """A TOML value, or the raw text when it is not one."""
-    try:
-        return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        return raw
 
 
 @dataclass

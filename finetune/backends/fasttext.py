@@ -1,4 +1,5 @@
-"""fastText backend: a supervised fastText classifier, the fast proxy for LoRA runs.
+"""fastText backend: a supervised fastText classifier, the fast proxy for LoRA runs
+(`[finetune.fasttext]`).
 
 Training, tokenisation (jieba for Chinese) and the fastText quirks live in curate.models; this
 module adapts that classifier to the backend interface. Early stopping and the validation set
@@ -17,8 +18,8 @@ import numpy as np
 from curate.errors import CurateError
 from curate.models import FastTextModel, TextClassifier, load_classifier
 from curate.models.classifier import TrainOptions
-from finetune.backends import META_FILE, TrainResult, write_meta
-from finetune.config import FinetuneConfig
+from curate.params import param
+from finetune.backends import META_FILE, Backend, TrainResult, register, write_meta
 from finetune.data import Examples
 
 MODEL_FILE = "model.bin"
@@ -31,11 +32,6 @@ class FastTextSetup:
     def report(self) -> None:
         """fastText has no fixed vocabulary, hence no [UNK] rate."""
         return None
-
-
-def prepare(cfg: FinetuneConfig, texts: list[str]) -> FastTextSetup:
-    """No-op: fastText builds its vocabulary from each training arm."""
-    return FastTextSetup()
 
 
 class FastTextClassifier:
@@ -63,37 +59,62 @@ class FastTextClassifier:
         write_meta(folder, {"backend": "fasttext", "labels": self.labels})
 
 
-def train(
-    cfg: FinetuneConfig,
-    setup: FastTextSetup,
-    train_set: Examples,
-    validation: Examples | None,
-    labels: list[str],
-    seed: int,
-    progress: bool = True,
-    title: str = "",
-) -> TrainResult:
-    """Train a fastText classifier on `train_set` with seed `seed` (fastText logs no curve)."""
-    options = TrainOptions(
-        epoch=cfg.fasttext_epoch, lr=cfg.fasttext_lr, word_ngrams=cfg.fasttext_word_ngrams,
-        dim=cfg.fasttext_dim, minn=cfg.fasttext_minn, maxn=cfg.fasttext_maxn,
-        bucket=cfg.fasttext_bucket, threads=max(cfg.fasttext_threads, TrainOptions.threads),
-    )
-    start = time.perf_counter()
-    try:
-        model = FastTextModel.train(train_set.texts, train_set.labels, seed, options)
-    except CurateError as exc:
-        raise ValueError(f"{exc} (fasttext_lr is {cfg.fasttext_lr}, fasttext_bucket "
-                         f"{cfg.fasttext_bucket})") from exc
-    return TrainResult(
-        classifier=FastTextClassifier(model, labels),
-        train_seconds=time.perf_counter() - start,
-        examples_seen=float(len(train_set) * cfg.fasttext_epoch),
-    )
+@dataclass
+class FastTextParams:
+    """The `[finetune.fasttext]` table."""
+
+    epoch: int = param(25, "training epochs")
+    lr: float = param(0.5, "learning rate")
+    word_ngrams: int = param(2, "word n-gram length (>= 2 avoids NaN on tiny sets)")
+    dim: int = param(100, "vector size")
+    minn: int = param(0, "shortest character n-gram (0: no subwords)")
+    maxn: int = param(0, "longest character n-gram (0: no subwords)")
+    bucket: int = param(200_000, "hash buckets for n-grams (memory: bucket × dim × 4 bytes)")
+    threads: int = param(0, "training threads (0: all cores). At least 10 run (fastText "
+                         "initialises its weights in one block per thread), so runs are not "
+                         "bit-reproducible")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Positive sizes and rates."""
+        for name in ("epoch", "lr", "word_ngrams", "dim", "bucket"):
+            if getattr(self, name) <= 0:
+                return name, f"must be > 0, got {getattr(self, name)}"
+        return None
 
 
-def load(folder: str | Path, **_: object) -> FastTextClassifier:
-    """Load a classifier saved by FastTextClassifier.save."""
-    folder = Path(folder)
-    meta = json.loads((folder / META_FILE).read_text())
-    return FastTextClassifier(load_classifier(folder / MODEL_FILE), meta["labels"])
+@register
+class FastText(Backend):
+    """A supervised fastText classifier (curate.models), the fast proxy for LoRA runs."""
+
+    name = "fasttext"
+    Params = FastTextParams
+    validates = False
+
+    def prepare(self, texts: list[str]) -> FastTextSetup:
+        """Nothing to share: fastText builds its vocabulary from each training arm."""
+        return FastTextSetup()
+
+    def train(self, setup: FastTextSetup, train_set: Examples, validation: Examples | None,
+              labels: list[str], seed: int, progress: bool = True,
+              title: str = "") -> TrainResult:
+        """Train a fastText classifier on `train_set` with seed `seed` (no curve)."""
+        p: FastTextParams = self.params
+        options = TrainOptions(epoch=p.epoch, lr=p.lr, word_ngrams=p.word_ngrams, dim=p.dim,
+                               minn=p.minn, maxn=p.maxn, bucket=p.bucket,
+                               threads=max(p.threads, TrainOptions.threads))
+        start = time.perf_counter()
+        try:
+            model = FastTextModel.train(train_set.texts, train_set.labels, seed, options)
+        except CurateError as exc:
+            raise ValueError(f"{exc} (finetune.fasttext.lr is {p.lr}, bucket "
+                             f"{p.bucket})") from exc
+        return TrainResult(classifier=FastTextClassifier(model, labels),
+                           train_seconds=time.perf_counter() - start,
+                           examples_seen=float(len(train_set) * p.epoch))
+
+    @classmethod
+    def load(cls, folder: Path, **options: object) -> FastTextClassifier:
+        """Load a classifier saved by FastTextClassifier.save."""
+        folder = Path(folder)
+        meta = json.loads((folder / META_FILE).read_text())
+        return FastTextClassifier(load_classifier(folder / MODEL_FILE), meta["labels"])

@@ -1,4 +1,5 @@
-"""LoRA backend: any local Hugging Face sequence classifier with peft LoRA adapters."""
+"""LoRA backend: any local Hugging Face sequence classifier with peft LoRA adapters, or fully
+fine-tuned (`[finetune.lora]`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ import transformers
 from peft import LoraConfig, PeftModel, TaskType, get_peft_model
 from transformers import AutoModelForSequenceClassification, AutoTokenizer, PreTrainedTokenizerBase
 
-from finetune.backends import META_FILE, TrainResult, write_meta
+from curate.params import param
+from finetune.backends import META_FILE, Backend, TrainResult, register, write_meta
 from finetune.config import FinetuneConfig
 from finetune.data import Examples
 from finetune.training import TokenizedDataset, autocast_dtype, train_classifier
@@ -99,6 +101,48 @@ def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
 
 
 @dataclass
+class AdapterParams:
+    """LoRA settings, shared by the lora and sft backends."""
+
+    full: bool = param(False, "train every weight of the model instead of LoRA adapters "
+                       "(full fine-tuning, as the BERT recipe does for encoder classifiers)")
+    r: int = param(8, "LoRA rank")
+    alpha: int = param(16, "LoRA scaling numerator (scale = alpha / r)")
+    dropout: float = param(0.1, "dropout on the LoRA branch")
+    target_modules: list[str] = param(
+        [], "module names that get adapters (empty: chosen from the architecture, BERT-style "
+        "query/value, Qwen2/Llama-style q_proj/k_proj/v_proj/o_proj)")
+
+    def validate(self) -> tuple[str, str] | None:
+        """A positive rank, a dropout in [0, 1)."""
+        if self.r <= 0:
+            return "r", f"must be > 0, got {self.r}"
+        if not 0 <= self.dropout < 1:
+            return "dropout", f"must be in [0, 1), got {self.dropout}"
+        return None
+
+    def lora_config(self, task_type: TaskType, model: torch.nn.Module,
+                    modules_to_save: list[str] | None = None) -> LoraConfig:
+        """The peft configuration for `model`."""
+        return LoraConfig(task_type=task_type, r=self.r, lora_alpha=self.alpha,
+                          lora_dropout=self.dropout,
+                          target_modules=self.target_modules or target_modules(model),
+                          modules_to_save=modules_to_save)
+
+
+@dataclass
+class LoraParams(AdapterParams):
+    """The `[finetune.lora]` table."""
+
+    extend_vocab: bool = param(
+        False, "add the characters of the training arms the tokenizer maps to [UNK] as new "
+        "tokens and train their embeddings with the adapter; needed for Chinese text on an "
+        "English backbone")
+    unk_warn_rate: float = param(0.05, "warn when more than this share of the training tokens "
+                                 "are [UNK]")
+
+
+@dataclass
 class LoraSetup:
     """The tokenizer shared by every arm and seed, and what was measured about it."""
 
@@ -117,14 +161,14 @@ class LoraSetup:
         }
 
 
-def prepare(cfg: FinetuneConfig, texts: list[str]) -> LoraSetup:
+def prepare(cfg: FinetuneConfig, params: LoraParams, texts: list[str]) -> LoraSetup:
     """Load the tokenizer, measure the [UNK] rate of the training `texts` (warning above
-    cfg.unk_warn_rate) and, with cfg.extend_vocab, add the missing characters."""
+    unk_warn_rate) and, with extend_vocab, add the missing characters."""
     path = resolve_model(cfg.model)
     tokenizer = load_tokenizer(path)
     before = unk_rate(tokenizer, texts)
     added: list[str] = []
-    if cfg.extend_vocab:
+    if params.extend_vocab:
         added = extend_vocabulary(tokenizer, texts)
         after = unk_rate(tokenizer, texts)
         log.info(
@@ -135,10 +179,11 @@ def prepare(cfg: FinetuneConfig, texts: list[str]) -> LoraSetup:
         )
     else:
         after = before
-        if before > cfg.unk_warn_rate:
+        if before > params.unk_warn_rate:
             log.warning(
                 "%.1f%% of the training tokens are [UNK] for %s: the model cannot read this "
-                "text. Set extend_vocab = true or use a backbone for this language.",
+                "text. Set [finetune.lora] extend_vocab = true or use a backbone for this "
+                "language.",
                 100 * before,
                 path,
             )
@@ -146,26 +191,20 @@ def prepare(cfg: FinetuneConfig, texts: list[str]) -> LoraSetup:
 
 
 def build_model(
-    model_path: str, tokenizer: PreTrainedTokenizerBase, labels: list[str], cfg: FinetuneConfig
+    model_path: str, tokenizer: PreTrainedTokenizerBase, labels: list[str],
+    params: AdapterParams
 ) -> torch.nn.Module:
     """The base model with a fresh classification head for `labels`, wrapped with LoRA (or
-    bare, every weight trainable, with `lora` off).
+    bare, every weight trainable, with `full`).
 
     Seed the run (transformers.set_seed) first: the head and LoRA weights are random.
     """
     model = _load_base(model_path, labels)
     resized = _fit_embeddings(model, tokenizer)
-    if not cfg.lora:  # full fine-tuning: every weight trains
+    if params.full:  # full fine-tuning: every weight trains
         return model
     modules_to_save = [_embedding_name(model)] if resized else None
-    config = LoraConfig(
-        task_type=TaskType.SEQ_CLS,
-        r=cfg.lora_r,
-        lora_alpha=cfg.lora_alpha,
-        lora_dropout=cfg.lora_dropout,
-        target_modules=cfg.lora_target_modules or target_modules(model),
-        modules_to_save=modules_to_save,
-    )
+    config = params.lora_config(TaskType.SEQ_CLS, model, modules_to_save)
     with _quiet():
         return get_peft_model(model, config)
 
@@ -256,6 +295,7 @@ class LoraClassifier:
 
 def train(
     cfg: FinetuneConfig,
+    params: LoraParams,
     setup: LoraSetup,
     train_set: Examples,
     validation: Examples | None,
@@ -266,7 +306,7 @@ def train(
 ) -> TrainResult:
     """Train a fresh LoRA (or fully fine-tuned) classifier on `train_set` with seed `seed`."""
     transformers.set_seed(seed)
-    model = build_model(setup.model_path, setup.tokenizer, labels, cfg)
+    model = build_model(setup.model_path, setup.tokenizer, labels, params)
     index = {label: i for i, label in enumerate(labels)}
 
     def dataset(examples: Examples) -> TokenizedDataset:
@@ -285,7 +325,7 @@ def train(
     )
     meta = {
         "backend": "lora",
-        "lora": cfg.lora,
+        "lora": not params.full,
         "model": cfg.model,  # None: the bundled default, found again at load time
         "labels": labels,
         "max_length": cfg.max_length,
@@ -319,3 +359,37 @@ def load(folder: str | Path, model: str | None = None, batch_size: int = 64) -> 
     with _quiet():
         adapted = PeftModel.from_pretrained(base, folder)
     return LoraClassifier(adapted, tokenizer, labels, meta, batch_size)
+
+
+@register
+class Lora(Backend):
+    """A Hugging Face sequence classifier with LoRA adapters (or fully fine-tuned)."""
+
+    name = "lora"
+    Params = LoraParams
+
+    def prepare(self, texts: list[str]) -> LoraSetup:
+        """The tokenizer, extended with the missing characters when asked."""
+        return prepare(self.cfg, self.params, texts)
+
+    def train(self, setup: LoraSetup, train_set: Examples, validation: Examples | None,
+              labels: list[str], seed: int, progress: bool = True,
+              title: str = "") -> TrainResult:
+        """A fresh classifier trained with seed `seed`."""
+        return train(self.cfg, self.params, setup, train_set, validation, labels, seed,
+                     progress, title)
+
+    @classmethod
+    def load(cls, folder: Path, **options: object) -> LoraClassifier:
+        """A classifier saved by LoraClassifier.save (`model`: the base model, if moved)."""
+        return load(folder, **options)  # type: ignore[arg-type]
+
+    def model_name(self) -> str | None:
+        """The base model folder."""
+        return resolve_model(self.cfg.model)
+
+    def device(self) -> str:
+        """The GPU it trains on, if any."""
+        if torch.cuda.is_available():
+            return f"cuda ({torch.cuda.get_device_name(0)})"
+        return "cpu"

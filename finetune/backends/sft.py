@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import torch
 import transformers
-from peft import LoraConfig, PeftModel, TaskType, get_peft_model
+from peft import PeftModel, TaskType, get_peft_model
 from transformers import AutoModelForCausalLM, DataCollatorForSeq2Seq, PreTrainedTokenizerBase
 
-from finetune.backends import META_FILE, TrainResult, write_meta
-from finetune.backends.lora import _quiet, load_tokenizer, resolve_model, target_modules
+from curate.params import param
+from finetune.backends import META_FILE, Backend, TrainResult, register, write_meta
+from finetune.backends.lora import AdapterParams, Lora, _quiet, load_tokenizer, resolve_model
 from finetune.config import FinetuneConfig
 from finetune.data import Examples
 from finetune.training import autocast_dtype, train_model
@@ -91,26 +92,34 @@ class SftSetup:
         return None
 
 
-def prepare(cfg: FinetuneConfig, texts: list[str]) -> SftSetup:
-    """Load the tokenizer of the model folder."""
-    path = resolve_model(cfg.model)
-    return SftSetup(path, load_tokenizer(path))
+@dataclass
+class SftParams(AdapterParams):
+    """The `[finetune.sft]` table."""
+
+    prompt_template: str = param(
+        "Classify the text into one of these categories: {labels}.\nText: {text}\nCategory: ",
+        "the prompt; {text} and {labels} (comma-separated) are filled in, and the answer, the "
+        "label, follows it")
+
+    def validate(self) -> tuple[str, str] | None:
+        """The template holds the text."""
+        if "{text}" not in self.prompt_template:
+            return "prompt_template", "must hold {text}"
+        return super().validate()
 
 
 def build_model(model_path: str, tokenizer: PreTrainedTokenizerBase,
-                cfg: FinetuneConfig) -> torch.nn.Module:
-    """The causal LM at `model_path`, wrapped with LoRA (or all weights trainable when
-    `lora` is off). Seed the run first: the LoRA weights are random."""
+                params: AdapterParams) -> torch.nn.Module:
+    """The causal LM at `model_path`, wrapped with LoRA (or all weights trainable with
+    `full`). Seed the run first: the LoRA weights are random."""
     with _quiet():
         model = AutoModelForCausalLM.from_pretrained(model_path, local_files_only=True,
                                                      dtype=torch.float32)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
-    if not cfg.lora:
+    if params.full:
         return model
-    config = LoraConfig(task_type=TaskType.CAUSAL_LM, r=cfg.lora_r, lora_alpha=cfg.lora_alpha,
-                        lora_dropout=cfg.lora_dropout,
-                        target_modules=cfg.lora_target_modules or target_modules(model))
+    config = params.lora_config(TaskType.CAUSAL_LM, model)
     with _quiet():
         return get_peft_model(model, config)
 
@@ -179,24 +188,24 @@ class SftClassifier:
         write_meta(folder, self.meta)
 
 
-def train(cfg: FinetuneConfig, setup: SftSetup, train_set: Examples,
+def train(cfg: FinetuneConfig, params: SftParams, setup: SftSetup, train_set: Examples,
           validation: Examples | None, labels: list[str], seed: int,
           progress: bool = True, title: str = "") -> TrainResult:
     """Instruction-tune a fresh adapter on `train_set` with seed `seed`."""
     transformers.set_seed(seed)
-    model = build_model(setup.model_path, setup.tokenizer, cfg)
+    model = build_model(setup.model_path, setup.tokenizer, params)
 
     def dataset(examples: Examples) -> AnswerDataset:
         return AnswerDataset(setup.tokenizer, examples.texts, examples.labels, labels,
-                             cfg.prompt_template, cfg.max_length)
+                             params.prompt_template, cfg.max_length)
 
     collator = DataCollatorForSeq2Seq(setup.tokenizer, label_pad_token_id=IGNORE,
                                       padding=True)
     stats = train_model(model, collator, dataset(train_set),
                         dataset(validation) if validation is not None and len(validation)
                         else None, cfg, seed, progress, title)
-    meta = {"backend": "sft", "model": cfg.model, "labels": labels, "lora": cfg.lora,
-            "template": cfg.prompt_template, "max_length": cfg.max_length}
+    meta = {"backend": "sft", "model": cfg.model, "labels": labels, "lora": not params.full,
+            "template": params.prompt_template, "max_length": cfg.max_length}
     classifier = SftClassifier(model, setup.tokenizer, labels, meta, cfg.predict_batch_size)
     return TrainResult(classifier=classifier, train_seconds=stats.seconds,
                        examples_seen=stats.examples_seen, steps=stats.steps,
@@ -221,3 +230,31 @@ def load(folder: str | Path, model: str | None = None, batch_size: int = 16) -> 
             adapted = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True,
                                                            dtype=torch.float32)
     return SftClassifier(adapted, tokenizer, meta["labels"], meta, batch_size)
+
+
+@register
+class Sft(Backend):
+    """A causal LM instruction-tuned with LoRA to answer with the label."""
+
+    name = "sft"
+    Params = SftParams
+
+    def prepare(self, texts: list[str]) -> SftSetup:
+        """The tokenizer of the model folder."""
+        path = resolve_model(self.cfg.model)
+        return SftSetup(path, load_tokenizer(path))
+
+    def train(self, setup: SftSetup, train_set: Examples, validation: Examples | None,
+              labels: list[str], seed: int, progress: bool = True,
+              title: str = "") -> TrainResult:
+        """A fresh adapter instruction-tuned with seed `seed`."""
+        return train(self.cfg, self.params, setup, train_set, validation, labels, seed,
+                     progress, title)
+
+    @classmethod
+    def load(cls, folder: Path, **options: object) -> SftClassifier:
+        """A classifier saved by SftClassifier.save (`model`: the base model, if moved)."""
+        return load(folder, **options)  # type: ignore[arg-type]
+
+    model_name = Lora.model_name
+    device = Lora.device

@@ -38,7 +38,7 @@ def test_ablation_schema(tiny_bert, english_data, arms, tmp_path):
         batch_size=8,
         lr=3e-2,
         max_length=32,
-        lora_r=4,
+        tables={"lora": {"r": 4}},
     )
     report = run_ablation(cfg, arms, tmp_path, progress=False)
     assert json.loads((tmp_path / "ablation.json").read_text()) == report
@@ -107,8 +107,8 @@ def test_fasttext_ablation_cli_curated_beats_noisy_raw(english_data, arms, tmp_p
             "0",
             "1",
             "2",
-            "--fasttext-dim",
-            "16",
+            "--set",
+            "fasttext.dim=16",
             "--save-models",
             "--quiet",
         ]
@@ -135,7 +135,7 @@ def test_early_stopping_on_a_clean_validation_split(tiny_bert, english_data, arm
         batch_size=8,
         lr=3e-2,
         max_length=32,
-        lora_r=4,
+        tables={"lora": {"r": 4}},
     )
     report = run_ablation(cfg, {"curated": arms["curated"]}, tmp_path / "a.json", progress=False)
     assert report["eval"]["examples"] == 15
@@ -158,8 +158,8 @@ def test_train_and_predict_cli(english_data, tmp_path):
                 str(model_dir),
                 "--backend",
                 "fasttext",
-                "--fasttext-dim",
-                "16",
+                "--set",
+                "fasttext.dim=16",
                 "--quiet",
             ]
         )

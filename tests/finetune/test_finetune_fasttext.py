@@ -4,17 +4,20 @@ import numpy as np
 import pytest
 
 from curate.models import fasttext_line
-from finetune.backends import fasttext as ft
-from finetune.backends import load_classifier, predict
+from finetune.backends import get_backend, load_classifier, predict
 from finetune.config import FinetuneConfig
 from finetune.data import Examples, label_set, load_examples
 
-TINY = dict(
-    backend="fasttext",
-    fasttext_bucket=100_000,
-    fasttext_dim=16,
-    fasttext_epoch=20,
-)
+TINY = {"bucket": 100_000, "dim": 16, "epoch": 20}
+
+
+def fit(cfg: FinetuneConfig, data: Examples, seed: int = 0):
+    backend = get_backend("fasttext")(cfg)
+    return backend.train(backend.prepare(data.texts), data, None, label_set(data), seed)
+
+
+def tiny(**params) -> FinetuneConfig:
+    return FinetuneConfig(backend="fasttext", tables={"fasttext": {**TINY, **params}})
 
 
 def accuracy(classifier, examples: Examples) -> float:
@@ -22,10 +25,10 @@ def accuracy(classifier, examples: Examples) -> float:
 
 
 def test_fasttext_beats_chance_and_reloads(english_data, tmp_path):
-    cfg = FinetuneConfig(**TINY)
+    cfg = tiny()
     train = load_examples(english_data["train"])
     evaluation = load_examples(english_data["eval"])
-    result = ft.train(cfg, ft.prepare(cfg, train.texts), train, None, label_set(train), seed=0)
+    result = fit(cfg, train)
     assert accuracy(result.classifier, evaluation) > 0.9  # chance is 1/3
     assert result.examples_per_s > 0
     probs = result.classifier.predict_proba(evaluation.texts)
@@ -38,9 +41,9 @@ def test_fasttext_beats_chance_and_reloads(english_data, tmp_path):
 
 def test_fasttext_segments_chinese(zh_corpus):
     assert fasttext_line("我爱北京天安门\nHello  World") == "我 爱 北京 天安门 hello world"
-    cfg = FinetuneConfig(**TINY)
+    cfg = tiny()
     data = Examples(zh_corpus["text"].to_list(), zh_corpus["label"].to_list())
-    result = ft.train(cfg, ft.prepare(cfg, data.texts), data, None, label_set(data), seed=0)
+    result = fit(cfg, data)
     assert accuracy(result.classifier, data) > 0.9
 
 
@@ -51,18 +54,16 @@ def test_divergence_is_reported_as_a_config_problem(zh_corpus, monkeypatch):
     import fasttext
 
     monkeypatch.setattr(fasttext, "train_supervised", diverge)
-    cfg = FinetuneConfig(**TINY)
+    cfg = tiny()
     data = Examples(zh_corpus["text"].to_list(), zh_corpus["label"].to_list())
-    with pytest.raises(ValueError, match=r"fastText training failed.*fasttext_lr is"):
-        ft.train(cfg, ft.prepare(cfg, data.texts), data, None, label_set(data), seed=0)
+    with pytest.raises(ValueError, match=r"fastText training failed.*finetune.fasttext.lr is"):
+        fit(cfg, data)
 
 
 def test_training_initialises_every_weight(english_data):
     """With fewer than 10 threads fastText leaves most of its input matrix uninitialised."""
-    cfg = FinetuneConfig(
-        **{**TINY, "fasttext_threads": 1, "fasttext_epoch": 1, "fasttext_lr": 1e-9}
-    )
+    cfg = tiny(threads=1, epoch=1, lr=1e-9)
     train = load_examples(english_data["train"])
-    result = ft.train(cfg, ft.prepare(cfg, train.texts), train, None, label_set(train), seed=0)
+    result = fit(cfg, train)
     matrix = result.classifier.model.model.get_input_matrix()
     assert (np.abs(matrix) > 0).mean() > 0.99

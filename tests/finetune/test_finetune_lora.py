@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from finetune.backends import load_classifier, lora, predict
+from finetune.backends import get_backend, load_classifier, lora, predict
 from finetune.cli import main
 from finetune.config import FinetuneConfig
 from finetune.data import Examples, label_set, load_examples
@@ -19,24 +19,25 @@ def examples(df: pl.DataFrame) -> Examples:
     return Examples(df["text"].to_list(), df["label"].to_list())
 
 
+# Parameters of the [finetune.lora] and [finetune.sft] tables (the rest are shared settings).
+ADAPTER_KEYS = {"full", "r", "alpha", "dropout", "target_modules", "extend_vocab",
+                "unk_warn_rate", "prompt_template"}
+
+
 def tiny_cfg(model, **overrides) -> FinetuneConfig:
-    settings = dict(
-        model=str(model),
-        max_steps=30,
-        batch_size=8,
-        lr=3e-2,
-        warmup_ratio=0.1,
-        max_length=32,
-        lora_r=4,
-        lora_alpha=8,
-        lora_dropout=0.0,
-    )
-    return FinetuneConfig(**{**settings, **overrides})
+    """A tiny training budget; adapter parameters go to the backend's own table."""
+    settings = dict(model=str(model), max_steps=30, batch_size=8, lr=3e-2, warmup_ratio=0.1,
+                    max_length=32)
+    adapter = {"r": 4, "alpha": 8, "dropout": 0.0}
+    adapter |= {k: overrides.pop(k) for k in list(overrides) if k in ADAPTER_KEYS}
+    settings |= overrides
+    return FinetuneConfig(**settings, tables={settings.get("backend", "lora"): adapter})
 
 
 def train(cfg, data, seed=0):
-    setup = lora.prepare(cfg, data.texts)
-    return setup, lora.train(cfg, setup, data, None, label_set(data), seed, progress=False)
+    backend = get_backend(cfg.backend)(cfg)
+    setup = backend.prepare(data.texts)
+    return setup, backend.train(setup, data, None, label_set(data), seed, progress=False)
 
 
 def test_training_reduces_loss_and_learns(tiny_bert, english_data):
@@ -125,7 +126,7 @@ def test_qwen2_decoder_trains_saves_and_reloads(tiny_qwen2, english_data, tmp_pa
 def test_extend_vocab_reads_chinese_and_trains(tiny_bert, zh_corpus, tmp_path, caplog):
     data = examples(zh_corpus)
     with caplog.at_level(logging.WARNING, logger="finetune"):
-        plain = lora.prepare(tiny_cfg(tiny_bert), data.texts)
+        plain = get_backend("lora")(tiny_cfg(tiny_bert)).prepare(data.texts)
     assert plain.unk_rate_before > 0.9
     assert "[UNK]" in caplog.text
 

@@ -1,5 +1,5 @@
 """The instruction-tuning backend (`sft`) on a tiny random Qwen2, full fine-tuning of an encoder
-(`lora = false`), and the training curves an ablation writes and the report draws."""
+(`[finetune.lora] full = true`), and the training curves an ablation writes and the report draws."""
 
 import json
 
@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 from finetune.ablation import CURVES_FILE, run_ablation
-from finetune.backends import load_classifier, predict, sft
+from finetune.backends import get_backend, load_classifier, predict, sft
 from finetune.config import FinetuneConfig
-from finetune.data import label_set, load_examples
+from finetune.data import load_examples
 from tests.finetune.test_finetune_lora import tiny_cfg
 from tests.finetune.test_finetune_lora import train as train_lora
+from tests.finetune.test_finetune_lora import train as train_sft
 
 LABELS = ["finance", "science", "sports"]
 
@@ -20,21 +21,16 @@ def sft_cfg(model, **overrides) -> FinetuneConfig:
     return tiny_cfg(model, backend="sft", max_length=160, lr=2e-2, **overrides)
 
 
-def train_sft(cfg, data, seed=0):
-    setup = sft.prepare(cfg, data.texts)
-    return setup, sft.train(cfg, setup, data, None, label_set(data), seed, progress=False)
-
-
 def test_the_prompt_holds_the_text_and_the_label_set() -> None:
-    template = FinetuneConfig().prompt_template
+    template = sft.SftParams().prompt_template
     text = sft.prompt(template, "goal in the final", LABELS)
     assert "goal in the final" in text and "finance, science, sports" in text
 
 
 def test_only_the_answer_tokens_count_in_the_loss(tiny_qwen2_lm) -> None:
-    setup = sft.prepare(sft_cfg(tiny_qwen2_lm), [])
+    setup = get_backend("sft")(sft_cfg(tiny_qwen2_lm)).prepare([])
     data = sft.AnswerDataset(setup.tokenizer, ["team win goal " * 40], ["sports"], LABELS,
-                             FinetuneConfig().prompt_template, 160)
+                             sft.SftParams().prompt_template, 160)
     item = data[0]
     answer = setup.tokenizer("sports", add_special_tokens=False)["input_ids"] + [
         setup.tokenizer.eos_token_id]
@@ -46,7 +42,7 @@ def test_only_the_answer_tokens_count_in_the_loss(tiny_qwen2_lm) -> None:
     assert prompt_text.startswith("Classify the text") and prompt_text.endswith("Category: ")
     with pytest.raises(ValueError, match="max_length: the prompt template"):
         sft.AnswerDataset(setup.tokenizer, ["x"], ["sports"], LABELS,
-                          FinetuneConfig().prompt_template, 20)
+                          sft.SftParams().prompt_template, 20)
 
 
 def test_sft_trains_saves_reloads_and_answers_within_the_label_set(
@@ -81,7 +77,7 @@ def test_sft_learns_the_toy_task(tiny_qwen2_lm, english_data) -> None:
 def test_full_fine_tuning_trains_every_weight_and_reloads(tiny_bert, english_data,
                                                            tmp_path) -> None:
     data = load_examples(english_data["train"])
-    _, result = train_lora(tiny_cfg(tiny_bert, lora=False, max_steps=20, lr=3e-3), data)
+    _, result = train_lora(tiny_cfg(tiny_bert, full=True, max_steps=20, lr=3e-3), data)
     model = result.classifier.model
     assert all(p.requires_grad for p in model.parameters())
     assert np.mean(result.loss_history[-3:]) < np.mean(result.loss_history[:3])

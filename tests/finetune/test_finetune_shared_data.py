@@ -93,7 +93,7 @@ def test_thucnews_lora_extend_vocab(thucnews_splits, tmp_path):
     train, evaluation = thucnews_splits
     cfg = FinetuneConfig(
         eval_path=str(evaluation),
-        extend_vocab=True,
+        tables={"lora": {"extend_vocab": True}},
         epochs=1,
         batch_size=16,
         lr=1e-3,

@@ -100,7 +100,7 @@ class Baseline:
         from curate.ops.filters import special_characters as sc
         from curate.ops.filters.char_repetition import SEPARATORS
         from curate.ops.filters.gopher_quality import ALPHA_WORD, EN_STOPWORDS, ZH_STOPWORDS
-        from curate.ops.filters.language import lid_model
+        from curate.ops.filters.language import load_lid_model
         from curate.text import flagged_words, split
         from curate.text.script import CJK_CLASS, WORD_PATTERN
         from curate.text.segment import _load
@@ -144,7 +144,7 @@ class Baseline:
         self.to_simplified = to_simplified
         self.separators = frozenset(SEPARATORS)
         self.jieba = _load()[0]
-        self.lid = lid_model()
+        self.lid = load_lid_model()
         self.sentence_break = regex.compile(split.SENTENCE_BREAK)
 
     # --- cleaners

@@ -93,6 +93,24 @@ class EngineSection:
 
 
 @dataclass
+class StageResources:
+    """A stage's `resources` table: what each shard task of its pass reserves on Ray, beyond
+    `[engine] task_cpus` / `task_memory_mb` (a classifier stage can ask for more than a
+    filter). A pass reserves the most any of its stages asks for."""
+
+    cpus: float | None = param(None, "CPUs each task of the stage's pass reserves")
+    memory_mb: int | None = param(None, "memory (MiB) each task of the stage's pass reserves")
+
+    def validate(self) -> tuple[str, str] | None:
+        """Positive amounts."""
+        if self.cpus is not None and self.cpus <= 0:
+            return "cpus", f"must be > 0, got {self.cpus}"
+        if self.memory_mb is not None and self.memory_mb < 1:
+            return "memory_mb", f"must be >= 1, got {self.memory_mb}"
+        return None
+
+
+@dataclass
 class Stage:
     """One `[[stage]]`: an operator with validated parameters."""
 
@@ -100,6 +118,7 @@ class Stage:
     name: str
     op: str
     params: Any
+    resources: StageResources = dataclasses.field(default_factory=StageResources)
 
     def context(self, config: PipelineConfig) -> StageContext:
         """The StageContext the operator of this stage runs with."""
@@ -257,5 +276,9 @@ def _stage(table: Any, index: int, seen: set[str]) -> Stage:
             raise ConfigError(f'{prefix}.name: "{name}" is already used by an earlier stage')
         name = f"{op}_{index}"
     seen.add(name)
-    params = build(REGISTRY[op].Params, table, prefix, ignore=("op", "name"))
-    return Stage(index, name, op, params)
+    params = build(REGISTRY[op].Params, table, prefix, ignore=("op", "name", "resources"))
+    resources = table.get("resources", {})
+    if not isinstance(resources, dict):
+        raise ConfigError(f"{prefix}.resources: expected a table, e.g. {{ cpus = 2 }}")
+    resources = build(StageResources, resources, f"{prefix}.resources")
+    return Stage(index, name, op, params, resources)

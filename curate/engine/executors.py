@@ -18,10 +18,14 @@ class LocalExecutor(MapFn):
 
     kind = "local"
 
-    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        """Yield fn(item) for each item."""
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any],
+                      resources: tuple[float, int | None] | None = None) -> Iterator[Any]:
+        """Yield fn(item) for each item (`resources` reserve nothing here)."""
         for item in items:
             yield fn(item)
+
+    def check_fits(self, cpus: float, memory_mb: int | None, where: str) -> None:
+        """Every task fits this machine."""
 
     def close(self) -> None:
         """Nothing to release."""
@@ -85,16 +89,21 @@ class RayExecutor(MapFn):
         self._remote: dict[Callable, Any] = {}
 
     def _check_fits(self, engine: EngineSection) -> None:
-        """Refuse task sizes no node can hold (Ray would wait for such a node forever)."""
+        self.check_fits(engine.task_cpus, engine.task_memory_mb, "engine.")
+
+    def check_fits(self, cpus: float, memory_mb: int | None, where: str) -> None:
+        """Refuse task sizes no node can hold (Ray would wait for such a node forever);
+        `where` prefixes the keys named (`engine.`, `stage[3].resources.`)."""
         nodes = [n["Resources"] for n in self._ray.nodes() if n.get("Alive")]
-        wanted = {"CPU": (engine.task_cpus, "task_cpus", 1.0)}
-        if engine.task_memory_mb is not None:
-            wanted["memory"] = (engine.task_memory_mb * 2**20, "task_memory_mb", 2**20)
+        keys = ("task_cpus", "task_memory_mb") if where == "engine." else ("cpus", "memory_mb")
+        wanted = {"CPU": (cpus, keys[0], 1.0)}
+        if memory_mb is not None:
+            wanted["memory"] = (memory_mb * 2**20, keys[1], 2**20)
         for resource, (amount, key, unit) in wanted.items():
             largest = max((n.get(resource, 0.0) for n in nodes), default=0.0)
             if amount > largest:
                 raise CurateError(
-                    f"engine.{key}: {amount / unit:.10g} per task, but no node of the Ray "
+                    f"{where}{key}: {amount / unit:.10g} per task, but no node of the Ray "
                     f"cluster has that much (the largest has {largest // unit:.10g})")
 
     def _as_remote(self, fn: Callable) -> Any:
@@ -102,9 +111,17 @@ class RayExecutor(MapFn):
             self._remote[fn] = self._ray.remote(**self._options)(_in_folder(fn, self._cwd))
         return self._remote[fn]
 
-    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        """Yield fn(item) results as they complete, keeping few tasks in flight."""
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any],
+                      resources: tuple[float, int | None] | None = None) -> Iterator[Any]:
+        """Yield fn(item) results as they complete, keeping few tasks in flight; each task
+        reserves `resources` (CPUs, memory MiB) when given, else the engine's task size."""
         remote = self._as_remote(fn)
+        if resources is not None:
+            cpus, memory_mb = resources
+            options: dict[str, Any] = {"num_cpus": cpus}
+            if memory_mb is not None:
+                options["memory"] = memory_mb * 2**20
+            remote = remote.options(**options)
         pending: list[Any] = []
         todo = iter(items)
         exhausted = False

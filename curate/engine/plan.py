@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from curate.config import PipelineConfig, Stage
+from curate.config import EngineSection, PipelineConfig, Stage
 from curate.ops import REGISTRY, GlobalOperator
 
 
@@ -28,6 +28,15 @@ class Pass:
     def stages(self) -> list[Stage]:
         """The stages that may reject rows in this pass, in order."""
         return ([self.opens_with] if self.opens_with else []) + self.row_stages
+
+    def resources(self, engine: EngineSection) -> tuple[float, int | None]:
+        """(CPUs, memory MiB) each shard task of the pass reserves: the engine's task size,
+        or more where one of its stages asks for more."""
+        stages = [*self.stages, *([self.observes] if self.observes else [])]
+        cpus = max([engine.task_cpus, *(s.resources.cpus or 0 for s in stages)])
+        memory = [m for m in (engine.task_memory_mb, *(s.resources.memory_mb for s in stages))
+                  if m is not None]
+        return cpus, max(memory) if memory else None
 
     def describe(self) -> str:
         """A short human description, e.g. `exact_dedup → length_filter`."""

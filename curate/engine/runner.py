@@ -127,6 +127,11 @@ def run_pipeline(
     executor = None
     try:
         executor = make_executor(config.engine)
+        for stage in config.stages:
+            wanted = stage.resources
+            if wanted.cpus is not None or wanted.memory_mb is not None:
+                executor.check_fits(wanted.cpus or config.engine.task_cpus, wanted.memory_mb,
+                                    f"stage[{stage.index}].resources.")
         _check_all_quarantined(config, manifest)
         for plan_pass in plan:
             skipped = manifest.quarantined_shards()
@@ -141,7 +146,9 @@ def run_pipeline(
             reporter.start_pass(plan_pass, len(plan), len(shards) - len(skipped),
                                 len(shards) - len(skipped) - len(todo))
             try:
-                for result in _run_all(executor.map_unordered(run_shard_pass, todo), manifest):
+                tasks = executor.map_unordered(run_shard_pass, todo,
+                                               plan_pass.resources(config.engine))
+                for result in _run_all(tasks, manifest):
                     if result.quarantined is not None:
                         log.info("quarantined %s: %s", shards[result.shard], result.quarantined)
                     reporter.shard_done(result)

@@ -13,6 +13,7 @@ from curate.config import PipelineConfig
 from curate.engine.intake import read_input
 from curate.engine.plan import Pass
 from curate.engine.texts import curated_texts, rejected_texts
+from curate.engine.workers import stage_operator
 from curate.io import ROW_COLUMN, write_chunked, write_shard
 from curate.io.corpus import READ_STAGE
 from curate.io.shards import Shard
@@ -121,7 +122,7 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
 
     for stage in plan_pass.stages:
         t0 = time.perf_counter()
-        op = stage.operator(config)
+        op = stage_operator(config, stage)
         rows_in = batch.height
         state = None
         if stage is plan_pass.opens_with:
@@ -138,7 +139,7 @@ def run_shard_pass(task: ShardTask) -> ShardResult:
     summary = None
     if plan_pass.observes is not None:
         t0 = time.perf_counter()
-        observer = plan_pass.observes.operator(config)
+        observer = stage_operator(config, plan_pass.observes)
         batch = observer.prepare(batch)
         summary = observer.observe(batch, task.shard)
         result.counts.append(StageCount(plan_pass.observes.name, 0, 0, 0,

@@ -196,22 +196,16 @@ class FastTextModel(TextClassifier):
         return path
 
 
-_CACHE: dict[tuple[str, float], TextClassifier] = {}
-
-
 def load_classifier(path: str | Path) -> TextClassifier:
     """Load a model saved by `LinearModel.save` or `FastTextModel.save` (told apart by the
-    file's first bytes), once per process (workers reuse it)."""
+    file's first bytes). A stage loads its model once per worker, in its `setup`."""
     path = Path(path)
     if not path.is_file():
         raise CurateError(f"{path}: no such model file (train one with `curate train`)")
-    key = (str(path.resolve()), path.stat().st_mtime)
-    if key not in _CACHE:
-        with open(path, "rb") as handle:
-            magic = handle.read(len(_ZIP_MAGIC))
-        _CACHE[key] = (LinearModel(LinearClassifier.load(path)) if magic == _ZIP_MAGIC
-                       else _load_fasttext(path))
-    return _CACHE[key]
+    with open(path, "rb") as handle:
+        magic = handle.read(len(_ZIP_MAGIC))
+    return LinearModel(LinearClassifier.load(path)) if magic == _ZIP_MAGIC \
+        else _load_fasttext(path)
 
 
 def _load_fasttext(path: Path) -> FastTextModel:

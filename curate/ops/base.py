@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import polars as pl
 
@@ -74,11 +74,16 @@ class Decision:
     columns: dict[str, pl.Series] = dataclasses.field(default_factory=dict)
 
 
-class Operator(ABC):
-    """Base of all operators: a name, typed parameters and a one-line docstring."""
+P = TypeVar("P")
+
+
+class Operator(ABC, Generic[P]):
+    """Base of all operators: a name, typed parameters (`Operator[XParams]`, `Params =
+    XParams`) and a one-line docstring."""
 
     name: ClassVar[str]
     Params: ClassVar[type] = NoParams
+    params: P
     # Per-document measurements written to stats/ (not to curated/).
     signals: ClassVar[tuple[str, ...]] = ()
     # Columns kept in curated/ output (scores, labels the operator adds).
@@ -106,7 +111,7 @@ class Operator(ABC):
     # unseen documents, else "skip".
     reserve_role: ClassVar[str | None] = None
 
-    def __init__(self, params: Any = None, context: StageContext | None = None) -> None:
+    def __init__(self, params: P | None = None, context: StageContext | None = None) -> None:
         self.params = params if params is not None else self.Params()
         self.context = context or StageContext()
 
@@ -114,6 +119,19 @@ class Operator(ABC):
     def text(self) -> pl.Expr:
         """The text column as a polars expression."""
         return pl.col(self.context.text_column)
+
+    def setup(self) -> None:
+        """Load what the stage needs before it reads a batch (a model). The engine runs it once
+        per worker process, on the instance it then reuses for every shard there (`ready`).
+        Nothing by default."""
+        return None
+
+    def ready(self) -> Operator[P]:
+        """This operator, with `setup` done (once per instance)."""
+        if not self.__dict__.get("_set_up", False):
+            self.setup()
+            self._set_up = True
+        return self
 
     def warnings(self) -> list[str]:
         """What a user should know about this configuration before a run (`curate run` and
@@ -186,7 +204,7 @@ class Operator(ABC):
         return expr.alias(REASON)
 
 
-class RowOperator(Operator):
+class RowOperator(Operator[P]):
     """A pure batch -> batch step: cleaners rewrite text, annotators add columns, filters
     set the REASON column (null = kept). Consecutive row operators are fused into one pass."""
 
@@ -214,7 +232,7 @@ class FitContext:
     outcomes: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
-class GlobalOperator(Operator):
+class GlobalOperator(Operator[P]):
     """An operator that needs the whole corpus: observe shards, fit a state, transform shards.
 
     `observe` output and `fit` state are small polars frames the engine spills to the run

@@ -26,7 +26,7 @@ class SegmentParams:
 
 
 @register
-class Segment(RowOperator):
+class Segment(RowOperator[SegmentParams]):
     """Words (jieba for Chinese, the regex splitter otherwise), POS tags and the persons,
     places and organisations they mark, as list columns."""
 
@@ -35,7 +35,7 @@ class Segment(RowOperator):
     annotations = ("words", "pos_tags", "persons", "places", "organizations")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: SegmentParams = self.params
+        p = self.params
         text = self.text.fill_null("")
         other = words(text.str.to_lowercase() if p.lowercase else text)
         batch = batch.with_columns(other.alias("words"))

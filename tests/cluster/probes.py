@@ -10,16 +10,22 @@ from curate.errors import CurateError
 
 
 def loaded_models(classifier: str) -> tuple[int, tuple[int, int, int]]:
-    """The worker's pid, and the ids of the lid.176 model, jieba's tokenizer and the fastText
-    classifier at `classifier` as this process holds them, after using all three."""
-    from curate.models import load_classifier
-    from curate.ops.filters.language import identify, lid_model
+    """The worker's pid, and the ids of the lid.176 model and the domain classifier at
+    `classifier` as this process's `language` and `domain_classify` stages hold them, and of
+    jieba's tokenizer, after using all three."""
+    from curate.config import parse_config
+    from curate.engine.workers import stage_operator
     from curate.text.segment import _load, segment_zh
 
-    identify(["a short English sentence", "一个简短的中文句子"])
+    folder = Path(classifier).parent
+    (folder / "in").mkdir(exist_ok=True)
+    config = parse_config({"pipeline": {"input": "in", "output": "run"},
+                           "stage": [{"op": "language"},
+                                     {"op": "domain_classify", "model": Path(classifier).name}]},
+                          folder / "pipeline.toml")
+    language, domain = (stage_operator(config, stage) for stage in config.stages)
     segment_zh(["一个简短的中文句子"])
-    load_classifier(classifier).predict(["球队 获胜"])
-    return os.getpid(), (id(lid_model()), id(_load()[0]), id(load_classifier(classifier)))
+    return os.getpid(), (id(language.model), id(_load()[0]), id(domain.classifier))
 
 
 def die_on_first_try(marker: str) -> str:

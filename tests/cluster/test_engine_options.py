@@ -63,6 +63,15 @@ def test_each_task_holds_its_cpus_and_memory_and_as_many_polars_threads(ray_here
     assert threads == "2"
 
 
+def test_a_pass_reserves_what_its_stages_ask_for(ray_here: None) -> None:
+    executor = RayExecutor(EngineSection())
+    [(held, _)] = list(executor.map_unordered(probes.assigned_resources, [0],
+                                              resources=(2.0, 32)))
+    assert held["CPU"] == 2.0 and held["memory"] == 32 * 2**20
+    with pytest.raises(CurateError, match=r"^stage\[4\]\.resources\.cpus: 3 per task"):
+        executor.check_fits(3, None, "stage[4].resources.")
+
+
 def test_a_task_larger_than_every_node_is_refused_up_front(ray_here: None) -> None:
     with pytest.raises(CurateError, match=r"engine.task_cpus: 3 per task, but no node of the "
                                           r"Ray cluster has that much \(the largest has 2\)"):

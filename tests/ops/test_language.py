@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from curate.config import parse_config
+from curate.engine.workers import stage_operator
 from curate.errors import CurateError
 from curate.ops.base import REASON
-from curate.ops.filters import language as language_module
 from curate.ops.filters.language import Language, LanguageParams, identify, model_path
 
 
@@ -61,11 +63,13 @@ def test_min_score_and_keep_all() -> None:
     assert out[REASON][0] is None
 
 
-def test_model_is_loaded_once_per_process() -> None:
-    detect(["hello world"])
-    first = language_module._MODEL
-    detect(["你好世界"])
-    assert language_module._MODEL is first
+def test_a_worker_loads_the_model_once_per_run(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    config = parse_config({"pipeline": {"input": "in", "output": "run"},
+                           "stage": [{"op": "language"}]}, tmp_path / "pipeline.toml")
+    first = stage_operator(config, config.stages[0])
+    again = stage_operator(config, config.stages[0])
+    assert again is first and again.model is first.model
 
 
 def test_missing_model_package_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,7 +88,7 @@ class AugmentParams:
 
 
 @register
-class Augment(GlobalOperator):
+class Augment(GlobalOperator[AugmentParams]):
     """Add augmented training rows to the classes below a target count (EDA-style edits).
 
     Near-neighbour replacement and insertion, word swap and deletion, sentence reordering;

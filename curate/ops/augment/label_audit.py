@@ -239,7 +239,7 @@ def fold_models(paths: list[str | None]) -> list[LinearClassifier | None]:
 
 
 @register
-class LabelAudit(GlobalOperator):
+class LabelAudit(GlobalOperator[LabelAuditParams]):
     """Flag rows whose label looks wrong (cross-validated linear models, confident learning).
 
     Annotates label_issue, label_suggested and label_given_prob; mode = "reject" also

@@ -77,7 +77,7 @@ class CleanHtmlParams:
 
 
 @register
-class CleanHtml(RowOperator):
+class CleanHtml(RowOperator[CleanHtmlParams]):
     """Strip HTML: scripts, styles, comments and page chrome dropped, tags removed (block
     tags become line breaks), entities decoded."""
 
@@ -87,7 +87,7 @@ class CleanHtml(RowOperator):
     signals = ("html_chars_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: CleanHtmlParams = self.params
+        p = self.params
         col = self.context.text_column
         before = batch[col].str.len_chars()
         text = strip_markup(batch[col], p.drop_chrome, p.decode_entities)

@@ -48,7 +48,7 @@ class RemoveBoilerplateLinesParams:
 
 
 @register
-class RemoveBoilerplateLines(RowOperator):
+class RemoveBoilerplateLines(RowOperator[RemoveBoilerplateLinesParams]):
     """Drop known boilerplate lines: cookie banners, read more, copyright, navigation,
     share/follow, 上一篇/下一篇, 版权所有, 扫一扫 ... (short lines only)."""
 
@@ -58,7 +58,7 @@ class RemoveBoilerplateLines(RowOperator):
     signals = ("boilerplate_lines_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: RemoveBoilerplateLinesParams = self.params
+        p = self.params
         col = self.context.text_column
         pattern = BOILERPLATE
         if p.extra_patterns:
@@ -88,7 +88,7 @@ class RemoveRepeatedLinesParams:
 
 
 @register
-class RemoveRepeatedLines(RowOperator):
+class RemoveRepeatedLines(RowOperator[RemoveRepeatedLinesParams]):
     """Drop every line that repeats an earlier line of the same document (compared
     stripped; blank lines kept)."""
 
@@ -98,7 +98,7 @@ class RemoveRepeatedLines(RowOperator):
     signals = ("repeated_lines_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: RemoveRepeatedLinesParams = self.params
+        p = self.params
         col = self.context.text_column
         el = pl.element()
         stripped = el.str.strip_chars()

@@ -41,7 +41,7 @@ class NormalizeParams:
 
 
 @register
-class Normalize(RowOperator):
+class Normalize(RowOperator[NormalizeParams]):
     """Unicode NFKC, HTML tags and entities stripped, mojibake repaired, whitespace tidied."""
 
     name = "normalize"
@@ -50,7 +50,7 @@ class Normalize(RowOperator):
     signals = ("normalize_chars_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: NormalizeParams = self.params
+        p = self.params
         col = self.context.text_column
         before = batch[col].str.len_chars()
         text = batch[col]

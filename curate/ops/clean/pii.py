@@ -49,7 +49,7 @@ class MaskPiiParams:
 
 
 @register
-class MaskPii(RowOperator):
+class MaskPii(RowOperator[MaskPiiParams]):
     """Mask e-mails, phone numbers (incl. Chinese mobiles), Chinese ID numbers and IPs."""
 
     name = "mask_pii"
@@ -58,7 +58,7 @@ class MaskPii(RowOperator):
     signals = ("pii_emails", "pii_phones", "pii_id_cards", "pii_ips")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: MaskPiiParams = self.params
+        p = self.params
         col = self.context.text_column
         text = batch[col]
         zero = pl.zeros(batch.height, dtype=pl.Int64, eager=True)

@@ -37,7 +37,7 @@ class NormalizePunctuationParams:
 
 
 @register
-class NormalizePunctuation(RowOperator):
+class NormalizePunctuation(RowOperator[NormalizePunctuationParams]):
     """Half-width letters, digits and symbols; punctuation in the document's language's
     form (zh ，。！？ next to Chinese characters, en ,.!? elsewhere)."""
 
@@ -47,7 +47,7 @@ class NormalizePunctuation(RowOperator):
     signals = ("punct_normalized",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: NormalizePunctuationParams = self.params
+        p = self.params
         col = self.context.text_column
         text = pl.col(col)
         changes = pl.lit(0, dtype=pl.Int64)

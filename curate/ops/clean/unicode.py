@@ -35,7 +35,7 @@ class FixUnicodeParams:
 
 
 @register
-class FixUnicode(RowOperator):
+class FixUnicode(RowOperator[FixUnicodeParams]):
     """Repair mojibake (UTF-8 read as Latin-1/cp1252) and other Unicode damage with ftfy."""
 
     name = "fix_unicode"
@@ -44,7 +44,7 @@ class FixUnicode(RowOperator):
     signals = ("unicode_fixed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: FixUnicodeParams = self.params
+        p = self.params
         col = self.context.text_column
         text = batch[col]
         config = ftfy.TextFixerConfig(

@@ -27,7 +27,7 @@ class RemoveUrlsParams:
 
 
 @register
-class RemoveUrls(RowOperator):
+class RemoveUrls(RowOperator[RemoveUrlsParams]):
     """Remove URLs and e-mail addresses (counted per document)."""
 
     name = "remove_urls"
@@ -36,7 +36,7 @@ class RemoveUrls(RowOperator):
     signals = ("urls_removed", "emails_removed")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: RemoveUrlsParams = self.params
+        p = self.params
         col = self.context.text_column
         text = batch[col]
         zero = pl.zeros(batch.height, dtype=pl.Int64, eager=True)

@@ -26,7 +26,7 @@ class ExactDedupParams:
 
 
 @register
-class ExactDedup(GlobalOperator):
+class ExactDedup(GlobalOperator[ExactDedupParams]):
     """Keep the first occurrence (in corpus order) of each normalised text; reject the rest."""
 
     name = "exact_dedup"

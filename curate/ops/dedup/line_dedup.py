@@ -53,7 +53,7 @@ def normalized_hash(units: pl.Expr, seed: int) -> pl.Expr:
 
 
 @register
-class LineDedup(GlobalOperator):
+class LineDedup(GlobalOperator[LineDedupParams]):
     """Remove lines or paragraphs repeated across many documents (boilerplate), CCNet-style."""
 
     name = "line_dedup"

@@ -128,7 +128,7 @@ def summarize_reference(shard: Path, name: str, source: int, params: MinHashDedu
 
 
 @register
-class MinHashDedup(GlobalOperator):
+class MinHashDedup(GlobalOperator[MinHashDedupParams]):
     """Remove near-duplicate documents: MinHash LSH, connected components, one survivor each."""
 
     name = "minhash_dedup"

@@ -93,7 +93,7 @@ class ModelSettings:
 
 
 @register
-class DomainBackfill(GlobalOperator):
+class DomainBackfill(GlobalOperator[DomainBackfillParams]):
     """Recall reserve documents for the domains under their target, best domain score first.
 
     The reserve passes the pipeline's own filters and dedup first; recalled rows get

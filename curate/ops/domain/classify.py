@@ -40,7 +40,7 @@ def domain_model(params: DomainClassifyParams, base: Path, seed: int) -> Path:
 
 
 @register
-class DomainClassify(RowOperator):
+class DomainClassify(RowOperator[DomainClassifyParams]):
     """Label each document with its most probable domain (fastText): domain, domain_score.
 
     An existing `domain` column is replaced."""
@@ -54,15 +54,16 @@ class DomainClassify(RowOperator):
     Params = DomainClassifyParams
     annotations = ("domain", "domain_score")
 
-    def classifier(self) -> TextClassifier:
-        """The stage's model, loaded once per process."""
-        return load_classifier(domain_model(self.params, Path(self.context.config_dir),
-                                            self.context.seed))
+    def setup(self) -> None:
+        """The domain model, trained first from `train_from` if its file does not exist."""
+        self.classifier: TextClassifier = load_classifier(
+            domain_model(self.params, Path(self.context.config_dir), self.context.seed))
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: DomainClassifyParams = self.params
+        p = self.params
         texts = batch[self.context.text_column].fill_null("").to_list()
-        labels, scores = self.classifier().predict([domain_view(t, p.max_chars) for t in texts])
+        classifier = self.ready().classifier
+        labels, scores = classifier.predict([domain_view(t, p.max_chars) for t in texts])
         score = pl.Series("domain_score", scores, dtype=pl.Float64)
         domain = pl.Series(LABEL_COLUMN, labels, dtype=pl.String)
         return batch.with_columns(

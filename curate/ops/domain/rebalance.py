@@ -47,7 +47,7 @@ class RebalanceParams:
 
 
 @register
-class Rebalance(GlobalOperator):
+class Rebalance(GlobalOperator[RebalanceParams]):
     """Set a column's mix (domain, label, language) to target shares by deterministic sampling.
 
     Down-samples, and optionally up-samples with a cap on repeats, choosing rows by a seeded

@@ -70,8 +70,8 @@ def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
 
     rejected: dict[str, int] = {}
     for stage in stages:
-        op = REGISTRY[stage.op](stage.params, dataclasses.replace(context, stage=stage.name,
-                                                                   upstream=()))
+        op = REGISTRY[stage.op](stage.params, dataclasses.replace(
+            context, stage=stage.name, upstream=())).ready()
         state = None
         if isinstance(op, GlobalOperator):
             state = read_state(state_path(states, stage.name), number, op.state_per_shard)

@@ -52,7 +52,7 @@ class C4RulesParams:
 
 
 @register
-class C4Rules(RoutedFilter):
+class C4Rules(RoutedFilter[C4RulesParams]):
     """C4 rules: keep punctuated lines of 5+ words, drop javascript/policy lines, reject
     lorem ipsum, curly brackets and pages left with fewer than 3 sentences."""
 
@@ -67,7 +67,7 @@ class C4Rules(RoutedFilter):
     )
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: C4RulesParams = self.params
+        p = self.params
         batch = self.with_rule_lang(batch)
         col_name = self.context.text_column
         text = self.text.fill_null("")
@@ -112,7 +112,7 @@ class C4Rules(RoutedFilter):
 
     def rules(self) -> list[Rule]:
         """C4's page rules, in order (the ones switched off are left out)."""
-        p: C4RulesParams = self.params
+        p = self.params
         rules = []
         if p.lorem_ipsum:
             rules.append(rule("lorem_ipsum", "c4_lorem_ipsum", "==", True))

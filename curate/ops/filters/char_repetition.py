@@ -43,7 +43,7 @@ class CharRepetitionParams:
 
 
 @register
-class CharRepetition(RoutedFilter):
+class CharRepetition(RoutedFilter[CharRepetitionParams]):
     """Reject documents dominated by repeated character n-grams or runs of one character."""
 
     name = "char_repetition"
@@ -53,7 +53,7 @@ class CharRepetition(RoutedFilter):
     signals = (RULE_LANG, "char_rep_ratio", "char_run_ratio")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: CharRepetitionParams = self.params
+        p = self.params
         batch = self.with_rule_lang(batch)
         chars = batch.select(self.text.fill_null("").str.split("")).to_series()
         rep, run = char_repetition(chars, p.rep_len, p.min_run)
@@ -62,7 +62,7 @@ class CharRepetition(RoutedFilter):
 
     def rules(self) -> list[Rule]:
         """Repeated character n-grams, then runs of one character."""
-        p: CharRepetitionParams = self.params
+        p = self.params
         return [
             rule("char_repetition", "char_rep_ratio", ">", p.max_rep_ratio, p.zh_max_rep_ratio,
                  True),

@@ -63,7 +63,7 @@ class FinewebRulesParams:
 
 
 @register
-class FinewebRules(RoutedFilter):
+class FinewebRules(RoutedFilter[FinewebRulesParams]):
     """FineWeb rules: lines ending in punctuation, short lines, repeated lines, newlines."""
 
     name = "fineweb_rules"
@@ -78,7 +78,7 @@ class FinewebRules(RoutedFilter):
     )
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: FinewebRulesParams = self.params
+        p = self.params
         batch = self.with_rule_lang(batch)
         text = self.text.fill_null("")
         if p.skip_code_blocks:
@@ -111,7 +111,7 @@ class FinewebRules(RoutedFilter):
 
     def rules(self) -> list[Rule]:
         """FineWeb's rules, in order; Chinese rows compare with the zh_ thresholds."""
-        p: FinewebRulesParams = self.params
+        p = self.params
         return [
             rule("line_punct_ratio", "fw_line_punct_ratio", "<=", p.min_line_punct_ratio,
                  p.zh_min_line_punct_ratio, True),

@@ -49,7 +49,7 @@ class FlaggedWordsParams:
 
 
 @register
-class FlaggedWords(RoutedFilter):
+class FlaggedWords(RoutedFilter[FlaggedWordsParams]):
     """Reject documents with too many flagged words (en: per word; zh: per character) of at
     least two kinds; the words found are kept in `flagged_words_matched`."""
 
@@ -61,7 +61,7 @@ class FlaggedWords(RoutedFilter):
                MATCHED)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: FlaggedWordsParams = self.params
+        p = self.params
         batch = self.with_rule_lang(batch)
         text = self.text.fill_null("")
         en_words = [w.lower() for w in (*flagged_words("en"), *p.extra_words)]
@@ -97,7 +97,7 @@ class FlaggedWords(RoutedFilter):
 
     def rules(self) -> list[Rule]:
         """Too large a share of flagged words, of at least `min_distinct` kinds."""
-        p: FlaggedWordsParams = self.params
+        p = self.params
         return [Rule("flagged_words", (
             Condition("flagged_words_ratio", ">", p.max_ratio, p.zh_max_ratio, True),
             Condition("flagged_words_distinct", ">=", p.min_distinct),

@@ -105,7 +105,7 @@ class GopherQualityParams:
 
 
 @register
-class GopherQuality(RoutedFilter):
+class GopherQuality(RoutedFilter[GopherQualityParams]):
     """Gopher quality rules: word count and length, symbols, bullets, ellipses, stop words."""
 
     name = "gopher_quality"
@@ -124,7 +124,7 @@ class GopherQuality(RoutedFilter):
     )
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: GopherQualityParams = self.params
+        p = self.params
         batch = self.with_rule_lang(batch)
         text = self.text.fill_null("")
         if p.skip_code_blocks:
@@ -190,7 +190,7 @@ class GopherQuality(RoutedFilter):
 
     def rules(self) -> list[Rule]:
         """Gopher's rules, in order; Chinese rows compare with the zh_ thresholds."""
-        p: GopherQualityParams = self.params
+        p = self.params
         return [
             rule("too_few_words", "gopher_words", "<", p.min_words, p.zh_min_words, True),
             rule("too_many_words", "gopher_words", ">", p.max_words, p.zh_max_words, True),

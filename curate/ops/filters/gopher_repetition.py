@@ -56,7 +56,7 @@ class GopherRepetitionParams:
 
 
 @register
-class GopherRepetition(RoutedFilter):
+class GopherRepetition(RoutedFilter[GopherRepetitionParams]):
     """Gopher repetition rules: repeated lines, paragraphs and n-grams (zh: character n-grams)."""
 
     name = "gopher_repetition"
@@ -91,7 +91,7 @@ class GopherRepetition(RoutedFilter):
     def rules(self) -> list[Rule]:
         """Gopher's repetition rules, in order; Chinese rows compare with the zh_ thresholds
         of the n-gram rules."""
-        p: GopherRepetitionParams = self.params
+        p = self.params
         rules = [
             rule("dup_lines", "dup_line_frac", ">", p.max_dup_line_frac),
             rule("dup_paragraphs", "dup_para_frac", ">", p.max_dup_para_frac),

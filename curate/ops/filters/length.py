@@ -31,7 +31,7 @@ class LengthFilterParams:
 
 
 @register
-class LengthFilter(RowOperator):
+class LengthFilter(RowOperator[LengthFilterParams]):
     """Reject documents outside character and word bounds (zh-aware: a CJK character is a word)."""
 
     name = "length_filter"
@@ -49,7 +49,7 @@ class LengthFilter(RowOperator):
 
     def rules(self) -> list[Rule]:
         """The bounds, fewest first."""
-        p: LengthFilterParams = self.params
+        p = self.params
         rules = [rule("too_few_chars", "n_chars", "<", p.min_chars),
                  rule("too_few_words", "n_words", "<", p.min_words)]
         if p.max_chars is not None:

@@ -7,7 +7,7 @@ from typing import Literal
 
 import polars as pl
 
-from curate.ops.base import RowOperator
+from curate.ops.base import P, RowOperator
 from curate.text import is_chinese
 
 Rules = Literal["auto", "zh", "en"]
@@ -21,7 +21,7 @@ MIN_LINES_DOC = ("line shares are measured on documents of at least this many no
                  "(null below, no rejection)")
 
 
-class RoutedFilter(RowOperator):
+class RoutedFilter(RowOperator[P]):
     """A filter whose thresholds depend on the row's language (zh or en rules)."""
 
     def with_rule_lang(self, batch: pl.DataFrame) -> pl.DataFrame:

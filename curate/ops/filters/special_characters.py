@@ -28,7 +28,7 @@ class SpecialCharactersParams:
 
 
 @register
-class SpecialCharacters(RoutedFilter):
+class SpecialCharacters(RoutedFilter[SpecialCharactersParams]):
     """Reject documents with too many symbols, markup, emoji or control characters."""
 
     name = "special_characters"
@@ -48,6 +48,6 @@ class SpecialCharacters(RoutedFilter):
 
     def rules(self) -> list[Rule]:
         """Too large a share of special characters."""
-        p: SpecialCharactersParams = self.params
+        p = self.params
         return [rule("special_characters", "special_chars_ratio", ">", p.max_ratio,
                      p.zh_max_ratio, True)]

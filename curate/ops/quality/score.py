@@ -108,7 +108,7 @@ def overall(weights: dict[str, float]) -> pl.Expr:
 
 
 @register
-class QualityScore(RowOperator):
+class QualityScore(RowOperator[QualityScoreParams]):
     """Quality scores in [0, 1]: q_text, q_info (classifier), q_density, weighted q_overall.
 
     q_text is well-formedness from the stored filter signals, q_info the quality classifier's
@@ -142,7 +142,7 @@ class QualityScore(RowOperator):
                 explain.q_density(stored)]
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
-        p: QualityScoreParams = self.params
+        p = self.params
         text = self.text.fill_null("")
         cased = text.str.count_matches(r"[\p{Lu}\p{Ll}]")
         batch = batch.with_columns(
@@ -164,6 +164,22 @@ class QualityScore(RowOperator):
         )
         return batch.with_columns(overall(p.weights))
 
+    def setup(self) -> None:
+        """The quality model, trained first from `train_positive`/`train_negative` if its
+        file does not exist yet."""
+        p = self.params
+        if p.model is None:
+            return
+        base = Path(self.context.config_dir)
+        model = ensure_model(
+            base / p.model, [CorpusSpec.parse(s) for s in p.train_positive],
+            [CorpusSpec.parse(s) for s in p.train_negative], self.context.seed, p.max_chars, base,
+        )
+        self.classifier = load_classifier(model)
+        if p.label not in self.classifier.labels:
+            raise CurateError(f"{model}: the model has no label {p.label!r} "
+                              f"(labels: {', '.join(self.classifier.labels)})")
+
     def warnings(self) -> list[str]:
         """Without a model, q_info is only the vocabulary estimate."""
         if self.params.model is not None:
@@ -175,19 +191,11 @@ class QualityScore(RowOperator):
     def _q_info(self, texts: pl.Series) -> pl.Series | pl.Expr:
         """The classifier's probability of `label` per text; without a model, the vocabulary
         estimate (0 for a text without words)."""
-        p: QualityScoreParams = self.params
+        p = self.params
         if p.model is None:
             zh, en = VOCABULARY["zh"], VOCABULARY["en"]
             return (pl.when(is_zh()).then(zh.scale(pl.col(ZIPF))).otherwise(en.scale(pl.col(ZIPF)))
                     .fill_null(0.0).alias("q_info"))
-        base = Path(self.context.config_dir)
-        model = ensure_model(
-            base / p.model, [CorpusSpec.parse(s) for s in p.train_positive],
-            [CorpusSpec.parse(s) for s in p.train_negative], self.context.seed, p.max_chars, base,
-        )
-        classifier = load_classifier(model)
-        if p.label not in classifier.labels:
-            raise CurateError(f"{model}: the model has no label {p.label!r} "
-                              f"(labels: {', '.join(classifier.labels)})")
+        classifier = self.ready().classifier
         views = [classifier_view(t, p.max_chars) for t in texts.to_list()]
         return pl.Series("q_info", classifier.probability_of(views, p.label), dtype=pl.Float64)

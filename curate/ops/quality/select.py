@@ -52,7 +52,7 @@ class SelectParams:
 
 
 @register
-class Select(RowOperator):
+class Select(RowOperator[SelectParams]):
     """Keep documents whose q_text, q_info, q_density, q_overall reach set minimums.
 
     The reason `low_<score>` names the first score that does not."""
@@ -92,7 +92,7 @@ class SelectTopParams:
 
 
 @register
-class SelectTop(GlobalOperator):
+class SelectTop(GlobalOperator[SelectTopParams]):
     """Keep the best `fraction` by a score, overall or per group (language, domain).
 
     Ranked across all shards, ties broken by id, so the result never depends on sharding."""
@@ -110,7 +110,7 @@ class SelectTop(GlobalOperator):
     def decide(self, stored: pl.DataFrame) -> Decision:
         """Rank `stored` (its documents across shards, with their shard and row) and keep the
         best fraction of each group, as observe, fit and transform would."""
-        p: SelectTopParams = self.params
+        p = self.params
         require_columns(stored, self.reads(), self.context.stage)
         keys = ranked(stored, p.score, self.context.id_column, pl.col(SHARD_COLUMN), "row", p.by)
         kept = within_cutoff(keys, fit_cutoffs(keys.lazy(), p.by, p.fraction), p.by)
@@ -119,20 +119,20 @@ class SelectTop(GlobalOperator):
 
     def observe(self, batch: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Group columns, score, id, shard and row of every document."""
-        p: SelectTopParams = self.params
+        p = self.params
         require_columns(batch, [p.score, *p.by], self.context.stage)
         return ranked(batch, p.score, self.context.id_column, shard, ROW_COLUMN, p.by)
 
     def fit(self, context: FitContext) -> pl.DataFrame:
         """The cut-off of every group."""
-        p: SelectTopParams = self.params
+        p = self.params
         if not context.summaries:
             raise CurateError(f"{self.context.stage}: nothing observed")
         return fit_cutoffs(pl.scan_parquet(context.summaries), p.by, p.fraction)
 
     def transform(self, batch: pl.DataFrame, state: pl.DataFrame, shard: int) -> pl.DataFrame:
         """Reject documents after their group's cut-off."""
-        p: SelectTopParams = self.params
+        p = self.params
         keys = ranked(batch, p.score, self.context.id_column, shard, ROW_COLUMN, p.by)
         kept = within_cutoff(keys, state, p.by)
         return batch.with_columns(self.reject_when(~pl.lit(kept), BELOW_TOP))

@@ -23,6 +23,13 @@ RESULTS = REPO / "bench" / "results"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+
+def cleaning_stages(min_words: int) -> str:
+    """The stages every bench pipeline opens with (TOML): normalize, then a word floor."""
+    return ('[[stage]]\nop = "normalize"\n'
+            f'[[stage]]\nop = "length_filter"\nmin_words = {min_words}\n')
+
+
 def make_sample_corpus(out: Path, n_docs: int, docs_per_shard: int = 10_000,
                        seed: int = 0) -> Path:
     """The sample generator's raw/ split with `n_docs` documents; returns the raw folder."""

@@ -13,7 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import make_sample_corpus, run_pipeline_measured, write_results
+from bench.harness import (
+    cleaning_stages,
+    make_sample_corpus,
+    run_pipeline_measured,
+    write_results,
+)
 
 PIPELINE = """
 [pipeline]
@@ -22,12 +27,7 @@ input = "{input}"
 output = "run-{engine}-{size}"
 [engine]
 kind = "{engine}"
-[[stage]]
-op = "normalize"
-[[stage]]
-op = "length_filter"
-min_words = 20
-[[stage]]
+""" + cleaning_stages(20) + """[[stage]]
 op = "exact_dedup"
 """
 

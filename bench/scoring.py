@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.harness import (  # noqa: E402
+    cleaning_stages,
     make_sample_corpus,
     run_measured,
     run_pipeline_measured,
@@ -39,12 +40,7 @@ input = "{input}"
 output = "run-{engine}-{docs}"
 [engine]
 kind = "{engine}"
-[[stage]]
-op = "normalize"
-[[stage]]
-op = "length_filter"
-min_words = 10
-[[stage]]
+""" + cleaning_stages(10) + """[[stage]]
 op = "quality_score"
 model = "{model}"
 [[stage]]

@@ -103,10 +103,9 @@ class StageResources:
 
     def validate(self) -> tuple[str, str] | None:
         """Positive amounts."""
-        if self.cpus is not None and self.cpus <= 0:
-            return "cpus", f"must be > 0, got {self.cpus}"
-        if self.memory_mb is not None and self.memory_mb < 1:
-            return "memory_mb", f"must be >= 1, got {self.memory_mb}"
+        for key in ("cpus", "memory_mb"):
+            if (value := getattr(self, key)) is not None and value <= 0:
+                return key, f"must be > 0, got {value}"
         return None
 
 

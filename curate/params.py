@@ -17,14 +17,28 @@ from curate.errors import ConfigError
 REQUIRED: Any = object()
 
 
-def param(default: Any, doc: str) -> Any:
-    """A dataclass field with a default (or REQUIRED) and a one-line description."""
+def param(default: Any, doc: str, decides: bool = False) -> Any:
+    """A dataclass field with a default (or REQUIRED) and a one-line description; `decides`:
+    see `threshold`."""
+    metadata = {"doc": doc, "decides": decides}
     if default is REQUIRED:
-        return dataclasses.field(metadata={"doc": doc})
+        return dataclasses.field(metadata=metadata)
     if isinstance(default, list | dict):
         factory = lambda: type(default)(default)  # noqa: E731 - a fresh copy per instance
-        return dataclasses.field(default_factory=factory, metadata={"doc": doc})
-    return dataclasses.field(default=default, metadata={"doc": doc})
+        return dataclasses.field(default_factory=factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def threshold(default: Any, doc: str) -> Any:
+    """A parameter that changes only what a stage decides from its stored signals (a filter's
+    threshold, a selection's cut-off), never what it measures: `curate tune` can change it on a
+    finished run without recomputing anything."""
+    return param(default, doc, decides=True)
+
+
+def deciding(cls: type) -> tuple[str, ...]:
+    """The parameters of a parameter dataclass declared with `threshold`."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("decides"))
 
 
 def suggest(name: str, options: typing.Iterable[str]) -> str:

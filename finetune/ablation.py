@@ -127,7 +127,7 @@ def run_ablation(
             "label_counts": evaluation.label_counts(),
         },
         "validation_examples": len(validation) if validation is not None else None,
-        "unk_rate": setup.report(),
+        "unk_rate": backend.setup_report(setup),
         "arms": {
             name: {
                 "source": _arm_source(name, arms),
@@ -192,7 +192,7 @@ def train_single(
             "examples": len(evaluation),
             "dropped_unknown_labels": dropped,
         },
-        "unk_rate": setup.report(),
+        "unk_rate": backend.setup_report(setup),
         "run": run,
         "config": asdict(cfg),
     }

@@ -26,6 +26,7 @@ from transformers import (
 )
 from transformers.trainer_callback import PrinterCallback
 
+from finetune.backends import Classifier, TrainResult
 from finetune.config import FinetuneConfig
 
 
@@ -63,6 +64,13 @@ class TrainStats:
     loss_history: list[float]
     best_step: int | None
     curve: list[dict] = dataclasses.field(default_factory=list)
+
+    def result(self, classifier: Classifier) -> TrainResult:
+        """The backends' TrainResult for `classifier`, trained as these figures say."""
+        return TrainResult(classifier=classifier, train_seconds=self.seconds,
+                           examples_seen=self.examples_seen, steps=self.steps,
+                           train_loss=self.train_loss, loss_history=self.loss_history,
+                           best_step=self.best_step, curve=self.curve)
 
 
 class RichProgress(TrainerCallback):

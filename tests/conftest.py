@@ -16,6 +16,15 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+# The head of a pipeline file reading ./in into ./run on the local engine, then normalizing.
+LOCAL_PIPELINE = """[pipeline]
+input = "in"
+output = "run"
+[engine]
+kind = "local"
+[[stage]]
+op = "normalize"
+"""
 
 
 def write_corpus(folder: Path, shards: list[list[str | None]], start: int = 0) -> Path:

@@ -8,16 +8,9 @@ import polars as pl
 import pytest
 
 from curate.cli.main import main
-from tests.conftest import read_dir, write_corpus
+from tests.conftest import LOCAL_PIPELINE, read_dir, write_corpus
 
-PIPELINE = """[pipeline]
-input = "in"
-output = "run"
-[engine]
-kind = "local"
-[[stage]]
-op = "normalize"
-[[stage]]
+PIPELINE = LOCAL_PIPELINE + """[[stage]]
 op = "length_filter"
 min_chars = 3
 """

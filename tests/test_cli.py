@@ -8,16 +8,9 @@ import pytest
 
 from curate.cli.main import main
 from curate.ops import REGISTRY
-from tests.conftest import write_corpus
+from tests.conftest import LOCAL_PIPELINE, write_corpus
 
-PIPELINE = """[pipeline]
-input = "in"
-output = "run"
-[engine]
-kind = "local"
-[[stage]]
-op = "normalize"
-[[stage]]
+PIPELINE = LOCAL_PIPELINE + """[[stage]]
 op = "exact_dedup"
 """
 

@@ -1,8 +1,8 @@
-"""`curate tune RUN --set STAGE.PARAM=VALUE ... [--dry-run] [--out DIR]`: re-run only the
-selection stages of a finished run from its stored stats, in seconds, with nothing recomputed.
+"""`curate tune RUN --set STAGE.PARAM=VALUE ... [--dry-run] [--out DIR]`: re-decide the
+stages of a finished run from its stored stats, in seconds, with nothing recomputed.
 
 Without --dry-run it writes a new run folder (default: RUN-tuned) that is a complete run:
-manifest.json (the config with the overrides, its hash, re-counted stages, `tuned_from`),
+the manifest (the config with the overrides, its hash, re-counted stages, `tuned_from`),
 curated/, rejected/ and stats/. With --dry-run it only prints how many documents each re-run
 stage keeps, before and after.
 """

@@ -1,6 +1,6 @@
 """A run whose `output` is a URI is built in a local staging folder; when it completes, its
 results are uploaded there. Work files stay behind, so `--resume` works from the staging
-folder; manifest.json goes last, so a run folder holding it is a complete upload."""
+folder; the manifest goes last, so a run folder holding it is a complete upload."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ contract: `observe` each shard into a small summary, `fit` the summaries into a 
 from __future__ import annotations
 
 import dataclasses
+import typing
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import polars as pl
+
+from curate.params import deciding
 
 if TYPE_CHECKING:
     from curate.ops.rules import Rule
@@ -78,8 +81,8 @@ P = TypeVar("P")
 
 
 class Operator(ABC, Generic[P]):
-    """Base of all operators: a name, typed parameters (`Operator[XParams]`, `Params =
-    XParams`) and a one-line docstring."""
+    """Base of all operators: a name, typed parameters (`RowOperator[XParams]`: `Params` is
+    XParams) and a one-line docstring."""
 
     name: ClassVar[str]
     Params: ClassVar[type] = NoParams
@@ -102,8 +105,20 @@ class Operator(ABC, Generic[P]):
     train_command: ClassVar[str | None] = None
     # Measure, then decide: parameters that change only the decision made from stored
     # columns (`decide`), so `curate tune` can re-decide a finished run with other values
-    # without recomputing anything. Empty: the stage cannot be re-decided.
+    # without recomputing anything: those its Params declare with `curate.params.threshold`.
+    # Empty: the stage cannot be re-decided.
     tunable: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """`Params` is the parameter dataclass of `Operator[XParams]`; `tunable`, the
+        parameters it declares with `threshold`."""
+        super().__init_subclass__(**kwargs)
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            for arg in typing.get_args(base):
+                if "Params" not in cls.__dict__ and dataclasses.is_dataclass(arg):
+                    cls.Params = arg  # type: ignore[assignment]
+        if "tunable" not in cls.__dict__ and dataclasses.is_dataclass(cls.Params):
+            cls.tunable = deciding(cls.Params)
     # What a domain_backfill's reserve pass does with this stage: apply it to the reserve's
     # documents ("apply"), repeat its deduplication against the corpus ("exact_dedup",
     # "near_dedup"), apply it and take the domain model from it ("classify"), or leave it

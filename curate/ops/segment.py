@@ -31,7 +31,6 @@ class Segment(RowOperator[SegmentParams]):
     places and organisations they mark, as list columns."""
 
     name = "segment"
-    Params = SegmentParams
     annotations = ("words", "pos_tags", "persons", "places", "organizations")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""A tuned run: a new, complete run folder (manifest.json, curated/, rejected/, stats/) made
+"""A tuned run: a new, complete run folder (manifest, curated/, rejected/, stats/) made
 from a finished run by re-deciding its selection stages, so `curate report`, `curate explain`
 and `curate tune` work on it like on any run.
 

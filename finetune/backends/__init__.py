@@ -111,6 +111,12 @@ class Backend(ABC):
     def load(cls, folder: Path, **options: Any) -> Classifier:
         """A classifier this backend saved to `folder`."""
 
+    def setup_report(self, setup: Any) -> dict | None:
+        """What `prepare` measured, for the results (the tokenizer's [UNK] rate): the setup's
+        own `report()` where it has one."""
+        report = getattr(setup, "report", None)
+        return report() if callable(report) else None
+
     def model_name(self) -> str | None:
         """The model it fine-tunes, for the results (None: not a pretrained model)."""
         return None

@@ -23,7 +23,6 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer, PreT
 
 from curate.params import param
 from finetune.backends import META_FILE, Backend, TrainResult, register, write_meta
-from finetune.config import FinetuneConfig
 from finetune.data import Examples
 from finetune.training import TokenizedDataset, autocast_dtype, train_classifier
 from finetune.vocab import extend_vocabulary, unk_rate
@@ -161,35 +160,6 @@ class LoraSetup:
         }
 
 
-def prepare(cfg: FinetuneConfig, params: LoraParams, texts: list[str]) -> LoraSetup:
-    """Load the tokenizer, measure the [UNK] rate of the training `texts` (warning above
-    unk_warn_rate) and, with extend_vocab, add the missing characters."""
-    path = resolve_model(cfg.model)
-    tokenizer = load_tokenizer(path)
-    before = unk_rate(tokenizer, texts)
-    added: list[str] = []
-    if params.extend_vocab:
-        added = extend_vocabulary(tokenizer, texts)
-        after = unk_rate(tokenizer, texts)
-        log.info(
-            "extend_vocab: added %d characters; [UNK] %.1f%% -> %.1f%%",
-            len(added),
-            100 * before,
-            100 * after,
-        )
-    else:
-        after = before
-        if before > params.unk_warn_rate:
-            log.warning(
-                "%.1f%% of the training tokens are [UNK] for %s: the model cannot read this "
-                "text. Set [finetune.lora] extend_vocab = true or use a backbone for this "
-                "language.",
-                100 * before,
-                path,
-            )
-    return LoraSetup(path, tokenizer, added, before, after)
-
-
 def build_model(
     model_path: str, tokenizer: PreTrainedTokenizerBase, labels: list[str],
     params: AdapterParams
@@ -293,74 +263,6 @@ class LoraClassifier:
         write_meta(folder, self.meta)
 
 
-def train(
-    cfg: FinetuneConfig,
-    params: LoraParams,
-    setup: LoraSetup,
-    train_set: Examples,
-    validation: Examples | None,
-    labels: list[str],
-    seed: int,
-    progress: bool = True,
-    title: str = "",
-) -> TrainResult:
-    """Train a fresh LoRA (or fully fine-tuned) classifier on `train_set` with seed `seed`."""
-    transformers.set_seed(seed)
-    model = build_model(setup.model_path, setup.tokenizer, labels, params)
-    index = {label: i for i, label in enumerate(labels)}
-
-    def dataset(examples: Examples) -> TokenizedDataset:
-        label_ids = [index[label] for label in examples.labels]
-        return TokenizedDataset(setup.tokenizer, examples.texts, label_ids, cfg.max_length)
-
-    stats = train_classifier(
-        model,
-        setup.tokenizer,
-        dataset(train_set),
-        dataset(validation) if validation is not None and len(validation) else None,
-        cfg,
-        seed,
-        progress,
-        title,
-    )
-    meta = {
-        "backend": "lora",
-        "lora": not params.full,
-        "model": cfg.model,  # None: the bundled default, found again at load time
-        "labels": labels,
-        "max_length": cfg.max_length,
-        "added_tokens": len(setup.added_tokens),
-    }
-    classifier = LoraClassifier(model, setup.tokenizer, labels, meta, cfg.predict_batch_size)
-    return TrainResult(
-        classifier=classifier,
-        train_seconds=stats.seconds,
-        examples_seen=stats.examples_seen,
-        steps=stats.steps,
-        train_loss=stats.train_loss,
-        loss_history=stats.loss_history,
-        best_step=stats.best_step,
-        curve=stats.curve,
-    )
-
-
-def load(folder: str | Path, model: str | None = None, batch_size: int = 64) -> LoraClassifier:
-    """Load a classifier saved by LoraClassifier.save. `model` overrides the base model folder
-    recorded at training time (for a moved checkpoint)."""
-    folder = Path(folder)
-    meta = json.loads((folder / META_FILE).read_text())
-    labels = meta["labels"]
-    tokenizer = load_tokenizer(folder)
-    if not meta.get("lora", True):
-        return LoraClassifier(_load_base(str(folder), labels), tokenizer, labels, meta,
-                              batch_size)
-    base = _load_base(resolve_model(model or meta["model"]), labels)
-    _fit_embeddings(base, tokenizer)
-    with _quiet():
-        adapted = PeftModel.from_pretrained(base, folder)
-    return LoraClassifier(adapted, tokenizer, labels, meta, batch_size)
-
-
 @register
 class Lora(Backend):
     """A Hugging Face sequence classifier with LoRA adapters (or fully fine-tuned)."""
@@ -369,20 +271,84 @@ class Lora(Backend):
     Params = LoraParams
 
     def prepare(self, texts: list[str]) -> LoraSetup:
-        """The tokenizer, extended with the missing characters when asked."""
-        return prepare(self.cfg, self.params, texts)
+        """Load the tokenizer, measure the [UNK] rate of the training `texts` (warning above
+        unk_warn_rate) and, with extend_vocab, add the missing characters."""
+        cfg, params = self.cfg, self.params
+        path = resolve_model(cfg.model)
+        tokenizer = load_tokenizer(path)
+        before = unk_rate(tokenizer, texts)
+        added: list[str] = []
+        if params.extend_vocab:
+            added = extend_vocabulary(tokenizer, texts)
+            after = unk_rate(tokenizer, texts)
+            log.info(
+                "extend_vocab: added %d characters; [UNK] %.1f%% -> %.1f%%",
+                len(added),
+                100 * before,
+                100 * after,
+            )
+        else:
+            after = before
+            if before > params.unk_warn_rate:
+                log.warning(
+                    "%.1f%% of the training tokens are [UNK] for %s: the model cannot read this "
+                    "text. Set [finetune.lora] extend_vocab = true or use a backbone for this "
+                    "language.",
+                    100 * before,
+                    path,
+                )
+        return LoraSetup(path, tokenizer, added, before, after)
 
     def train(self, setup: LoraSetup, train_set: Examples, validation: Examples | None,
               labels: list[str], seed: int, progress: bool = True,
               title: str = "") -> TrainResult:
-        """A fresh classifier trained with seed `seed`."""
-        return train(self.cfg, self.params, setup, train_set, validation, labels, seed,
-                     progress, title)
+        """Train a fresh LoRA (or fully fine-tuned) classifier on `train_set` with seed `seed`."""
+        cfg, params = self.cfg, self.params
+        transformers.set_seed(seed)
+        model = build_model(setup.model_path, setup.tokenizer, labels, params)
+        index = {label: i for i, label in enumerate(labels)}
+
+        def dataset(examples: Examples) -> TokenizedDataset:
+            label_ids = [index[label] for label in examples.labels]
+            return TokenizedDataset(setup.tokenizer, examples.texts, label_ids, cfg.max_length)
+
+        stats = train_classifier(
+            model,
+            setup.tokenizer,
+            dataset(train_set),
+            dataset(validation) if validation is not None and len(validation) else None,
+            cfg,
+            seed,
+            progress,
+            title,
+        )
+        meta = {
+            "backend": "lora",
+            "lora": not params.full,
+            "model": cfg.model,  # None: the bundled default, found again at load time
+            "labels": labels,
+            "max_length": cfg.max_length,
+            "added_tokens": len(setup.added_tokens),
+        }
+        classifier = LoraClassifier(model, setup.tokenizer, labels, meta, cfg.predict_batch_size)
+        return stats.result(classifier)
 
     @classmethod
-    def load(cls, folder: Path, **options: object) -> LoraClassifier:
-        """A classifier saved by LoraClassifier.save (`model`: the base model, if moved)."""
-        return load(folder, **options)  # type: ignore[arg-type]
+    def load(cls, folder: Path, model: str | None = None, batch_size: int = 64) -> LoraClassifier:
+        """Load a classifier saved by LoraClassifier.save. `model` overrides the base model folder
+        recorded at training time (for a moved checkpoint)."""
+        folder = Path(folder)
+        meta = json.loads((folder / META_FILE).read_text())
+        labels = meta["labels"]
+        tokenizer = load_tokenizer(folder)
+        if not meta.get("lora", True):
+            return LoraClassifier(_load_base(str(folder), labels), tokenizer, labels, meta,
+                                  batch_size)
+        base = _load_base(resolve_model(model or meta["model"]), labels)
+        _fit_embeddings(base, tokenizer)
+        with _quiet():
+            adapted = PeftModel.from_pretrained(base, folder)
+        return LoraClassifier(adapted, tokenizer, labels, meta, batch_size)
 
     def model_name(self) -> str | None:
         """The base model folder."""

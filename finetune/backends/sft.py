@@ -23,7 +23,6 @@ from transformers import AutoModelForCausalLM, DataCollatorForSeq2Seq, PreTraine
 from curate.params import param
 from finetune.backends import META_FILE, Backend, TrainResult, register, write_meta
 from finetune.backends.lora import AdapterParams, Lora, _quiet, load_tokenizer, resolve_model
-from finetune.config import FinetuneConfig
 from finetune.data import Examples
 from finetune.training import autocast_dtype, train_model
 
@@ -188,50 +187,6 @@ class SftClassifier:
         write_meta(folder, self.meta)
 
 
-def train(cfg: FinetuneConfig, params: SftParams, setup: SftSetup, train_set: Examples,
-          validation: Examples | None, labels: list[str], seed: int,
-          progress: bool = True, title: str = "") -> TrainResult:
-    """Instruction-tune a fresh adapter on `train_set` with seed `seed`."""
-    transformers.set_seed(seed)
-    model = build_model(setup.model_path, setup.tokenizer, params)
-
-    def dataset(examples: Examples) -> AnswerDataset:
-        return AnswerDataset(setup.tokenizer, examples.texts, examples.labels, labels,
-                             params.prompt_template, cfg.max_length)
-
-    collator = DataCollatorForSeq2Seq(setup.tokenizer, label_pad_token_id=IGNORE,
-                                      padding=True)
-    stats = train_model(model, collator, dataset(train_set),
-                        dataset(validation) if validation is not None and len(validation)
-                        else None, cfg, seed, progress, title)
-    meta = {"backend": "sft", "model": cfg.model, "labels": labels, "lora": not params.full,
-            "template": params.prompt_template, "max_length": cfg.max_length}
-    classifier = SftClassifier(model, setup.tokenizer, labels, meta, cfg.predict_batch_size)
-    return TrainResult(classifier=classifier, train_seconds=stats.seconds,
-                       examples_seen=stats.examples_seen, steps=stats.steps,
-                       train_loss=stats.train_loss, loss_history=stats.loss_history,
-                       best_step=stats.best_step, curve=stats.curve)
-
-
-def load(folder: str | Path, model: str | None = None, batch_size: int = 16) -> SftClassifier:
-    """Load a classifier saved by SftClassifier.save (`model`: the base model folder, when it
-    moved)."""
-    folder = Path(folder)
-    meta = json.loads((folder / META_FILE).read_text())
-    tokenizer = load_tokenizer(folder)
-    if meta.get("lora", True):
-        with _quiet():
-            base = AutoModelForCausalLM.from_pretrained(resolve_model(model or meta["model"]),
-                                                        local_files_only=True,
-                                                        dtype=torch.float32)
-            adapted = PeftModel.from_pretrained(base, folder)
-    else:
-        with _quiet():
-            adapted = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True,
-                                                           dtype=torch.float32)
-    return SftClassifier(adapted, tokenizer, meta["labels"], meta, batch_size)
-
-
 @register
 class Sft(Backend):
     """A causal LM instruction-tuned with LoRA to answer with the label."""
@@ -247,14 +202,43 @@ class Sft(Backend):
     def train(self, setup: SftSetup, train_set: Examples, validation: Examples | None,
               labels: list[str], seed: int, progress: bool = True,
               title: str = "") -> TrainResult:
-        """A fresh adapter instruction-tuned with seed `seed`."""
-        return train(self.cfg, self.params, setup, train_set, validation, labels, seed,
-                     progress, title)
+        """Instruction-tune a fresh adapter on `train_set` with seed `seed`."""
+        cfg, params = self.cfg, self.params
+        transformers.set_seed(seed)
+        model = build_model(setup.model_path, setup.tokenizer, params)
+
+        def dataset(examples: Examples) -> AnswerDataset:
+            return AnswerDataset(setup.tokenizer, examples.texts, examples.labels, labels,
+                                 params.prompt_template, cfg.max_length)
+
+        collator = DataCollatorForSeq2Seq(setup.tokenizer, label_pad_token_id=IGNORE,
+                                          padding=True)
+        stats = train_model(model, collator, dataset(train_set),
+                            dataset(validation) if validation is not None and len(validation)
+                            else None, cfg, seed, progress, title)
+        meta = {"backend": "sft", "model": cfg.model, "labels": labels, "lora": not params.full,
+                "template": params.prompt_template, "max_length": cfg.max_length}
+        classifier = SftClassifier(model, setup.tokenizer, labels, meta, cfg.predict_batch_size)
+        return stats.result(classifier)
 
     @classmethod
-    def load(cls, folder: Path, **options: object) -> SftClassifier:
-        """A classifier saved by SftClassifier.save (`model`: the base model, if moved)."""
-        return load(folder, **options)  # type: ignore[arg-type]
+    def load(cls, folder: Path, model: str | None = None, batch_size: int = 16) -> SftClassifier:
+        """Load a classifier saved by SftClassifier.save (`model`: the base model folder, when it
+        moved)."""
+        folder = Path(folder)
+        meta = json.loads((folder / META_FILE).read_text())
+        tokenizer = load_tokenizer(folder)
+        if meta.get("lora", True):
+            with _quiet():
+                base = AutoModelForCausalLM.from_pretrained(resolve_model(model or meta["model"]),
+                                                            local_files_only=True,
+                                                            dtype=torch.float32)
+                adapted = PeftModel.from_pretrained(base, folder)
+        else:
+            with _quiet():
+                adapted = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True,
+                                                               dtype=torch.float32)
+        return SftClassifier(adapted, tokenizer, meta["labels"], meta, batch_size)
 
     model_name = Lora.model_name
     device = Lora.device

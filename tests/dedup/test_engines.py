@@ -10,7 +10,7 @@ import pytest
 from curate.engine import run_pipeline
 from curate.ops.dedup import minhash
 from tests.conftest import make_config, read_dir, write_corpus
-from tests.engine.test_determinism import output_bytes
+from tests.engine.test_determinism import output_bytes, outputs_per_engine
 from tests.engine.test_resume import curate, kill_when
 
 WORDS = ("river valley merchant salt silk railway tourist bridge market cheese honey wine "
@@ -75,15 +75,7 @@ def test_a_run_resumed_after_failing_inside_fit_equals_an_uninterrupted_one(
 @pytest.mark.slow
 def test_local_and_ray_with_one_and_two_cpus_give_identical_files(tmp_path: Path) -> None:
     write_inputs(tmp_path)
-    engines = {
-        "local": {"kind": "local"},
-        "ray1": {"kind": "ray", "num_cpus": 1},
-        "ray2": {"kind": "ray", "num_cpus": 2},
-    }
-    outputs = {}
-    for name, engine in engines.items():
-        run_pipeline(make_config(tmp_path, STAGES, engine=engine, output=name))
-        outputs[name] = output_bytes(tmp_path / name)
+    outputs = outputs_per_engine(tmp_path, STAGES)
     assert any(name.startswith("rejected/") for name in outputs["local"])
     assert outputs["local"] == outputs["ray1"] == outputs["ray2"]
 

@@ -27,6 +27,7 @@ def test_a_pass_reserves_the_most_any_of_its_stages_asks_for(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("resources", "message"), [
     ({"cpus": 0}, "stage[1].resources.cpus: must be > 0, got 0"),
+    ({"memory_mb": -5}, "stage[1].resources.memory_mb: must be > 0, got -5"),
     ({"gpus": 1}, "stage[1].resources.gpus: unknown key"),
     (2, "stage[1].resources: expected a table"),
 ])

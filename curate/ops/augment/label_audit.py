@@ -246,7 +246,6 @@ class LabelAudit(GlobalOperator[LabelAuditParams]):
     removes the suspect rows."""
 
     name = "label_audit"
-    Params = LabelAuditParams
     annotations = (ISSUE, SUGGESTED, GIVEN_PROB, ORIGINAL)
 
     @property

@@ -83,7 +83,6 @@ class CleanHtml(RowOperator[CleanHtmlParams]):
 
     name = "clean_html"
     rewrites_text = True
-    Params = CleanHtmlParams
     signals = ("html_chars_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

@@ -54,7 +54,6 @@ class RemoveBoilerplateLines(RowOperator[RemoveBoilerplateLinesParams]):
 
     name = "remove_boilerplate_lines"
     rewrites_text = True
-    Params = RemoveBoilerplateLinesParams
     signals = ("boilerplate_lines_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
@@ -94,7 +93,6 @@ class RemoveRepeatedLines(RowOperator[RemoveRepeatedLinesParams]):
 
     name = "remove_repeated_lines"
     rewrites_text = True
-    Params = RemoveRepeatedLinesParams
     signals = ("repeated_lines_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

@@ -46,7 +46,6 @@ class Normalize(RowOperator[NormalizeParams]):
 
     name = "normalize"
     rewrites_text = True
-    Params = NormalizeParams
     signals = ("normalize_chars_removed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

@@ -54,7 +54,6 @@ class MaskPii(RowOperator[MaskPiiParams]):
 
     name = "mask_pii"
     rewrites_text = True
-    Params = MaskPiiParams
     signals = ("pii_emails", "pii_phones", "pii_id_cards", "pii_ips")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

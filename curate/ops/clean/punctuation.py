@@ -43,7 +43,6 @@ class NormalizePunctuation(RowOperator[NormalizePunctuationParams]):
 
     name = "normalize_punctuation"
     rewrites_text = True
-    Params = NormalizePunctuationParams
     signals = ("punct_normalized",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

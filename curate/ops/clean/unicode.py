@@ -40,7 +40,6 @@ class FixUnicode(RowOperator[FixUnicodeParams]):
 
     name = "fix_unicode"
     rewrites_text = True
-    Params = FixUnicodeParams
     signals = ("unicode_fixed",)
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

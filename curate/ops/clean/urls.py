@@ -32,7 +32,6 @@ class RemoveUrls(RowOperator[RemoveUrlsParams]):
 
     name = "remove_urls"
     rewrites_text = True
-    Params = RemoveUrlsParams
     signals = ("urls_removed", "emails_removed")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

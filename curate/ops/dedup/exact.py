@@ -31,7 +31,6 @@ class ExactDedup(GlobalOperator[ExactDedupParams]):
 
     name = "exact_dedup"
     reserve_role = "exact_dedup"
-    Params = ExactDedupParams
     signals = ("text_hash",)
     rejection_columns = ("dup_of",)
 

@@ -58,7 +58,6 @@ class LineDedup(GlobalOperator[LineDedupParams]):
 
     name = "line_dedup"
     rewrites_text = True
-    Params = LineDedupParams
     signals = ("boilerplate_lines",)
 
     @property

@@ -133,7 +133,6 @@ class MinHashDedup(GlobalOperator[MinHashDedupParams]):
 
     name = "minhash_dedup"
     reserve_role = "near_dedup"
-    Params = MinHashDedupParams
     signals = ("dup_cluster", "dup_cluster_size")
     rejection_columns = ("dup_of",)
 

@@ -100,7 +100,6 @@ class DomainBackfill(GlobalOperator[DomainBackfillParams]):
     source = "backfill" and their round; shortfalls go to the manifest."""
 
     name = "domain_backfill"
-    Params = DomainBackfillParams
     annotations = (ORIGIN, ROUND)
     file_params = ("model",)
     state_per_shard = True

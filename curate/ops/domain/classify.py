@@ -51,7 +51,6 @@ class DomainClassify(RowOperator[DomainClassifyParams]):
     trainable_file = "model"
     train_params = ("train_from",)
     train_command = "curate train domain"
-    Params = DomainClassifyParams
     annotations = ("domain", "domain_score")
 
     def setup(self) -> None:

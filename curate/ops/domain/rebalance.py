@@ -54,7 +54,6 @@ class Rebalance(GlobalOperator[RebalanceParams]):
     hash of their id."""
 
     name = "rebalance"
-    Params = RebalanceParams
     annotations = (ORIGIN, COPY_OF)
     state_per_shard = True
 

@@ -11,7 +11,7 @@ import polars as pl
 from curate.ops.base import REASON, register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import (
     TERMINAL_LINE,
     WORD_PATTERN,
@@ -42,12 +42,12 @@ class C4RulesParams:
     )
     min_words_per_line: int = param(5, "fewest words a kept line has (C4: 5)")
     zh_min_words_per_line: int = param(8, "zh: fewest characters/words a kept line has")
-    min_sentences: int = param(3, "fewest sentences left after line removal (C4: 3)")
+    min_sentences: int = threshold(3, "fewest sentences left after line removal (C4: 3)")
     terminal_punctuation: bool = param(True, "drop lines not ending in terminal punctuation")
     javascript: bool = param(True, "drop lines mentioning javascript")
     policy: bool = param(True, "drop terms-of-use, privacy and cookie policy lines")
-    lorem_ipsum: bool = param(True, "reject documents containing 'lorem ipsum'")
-    curly_bracket: bool = param(True, "reject documents containing '{' (code)")
+    lorem_ipsum: bool = threshold(True, "reject documents containing 'lorem ipsum'")
+    curly_bracket: bool = threshold(True, "reject documents containing '{' (code)")
     citations: bool = param(True, "strip citation markers such as [1] and [citation needed]")
 
 
@@ -58,9 +58,6 @@ class C4Rules(RoutedFilter[C4RulesParams]):
 
     name = "c4_rules"
     rewrites_text = True
-    Params = C4RulesParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("curly_bracket", "lorem_ipsum", "min_sentences")
     signals = (
         RULE_LANG, "c4_lines", "c4_lines_removed", "c4_sentences", "c4_lorem_ipsum",
         "c4_curly_bracket",

@@ -15,7 +15,7 @@ import polars as pl
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import repeated_ngrams, token_table
 from curate.text.ngrams import DOC, KEY, per_doc
 
@@ -24,15 +24,15 @@ from curate.text.ngrams import DOC, KEY, per_doc
 class CharRepetitionParams:
     rules: Rules = param("auto", RULES_DOC)
     rep_len: int = param(10, "length of the character n-grams (ROOTS: 10)")
-    max_rep_ratio: float = param(
+    max_rep_ratio: float = threshold(
         0.5, "most share of n-gram occurrences in the top sqrt(#distinct) repeated n-grams"
     )
-    zh_max_rep_ratio: float = param(0.5, "zh: as max_rep_ratio")
+    zh_max_rep_ratio: float = threshold(0.5, "zh: as max_rep_ratio")
     min_run: int = param(
         5, "a run of at least this many equal characters counts as a run (separator and "
         "ellipsis characters such as - = _ ~ … — 。 do not)")
-    max_run_ratio: float = param(0.1, "most share of non-space characters inside runs")
-    zh_max_run_ratio: float = param(0.05, "zh: most share of characters inside runs")
+    max_run_ratio: float = threshold(0.1, "most share of non-space characters inside runs")
+    zh_max_run_ratio: float = threshold(0.05, "zh: most share of characters inside runs")
 
     def validate(self) -> tuple[str, str] | None:
         """Check the lengths."""
@@ -47,9 +47,6 @@ class CharRepetition(RoutedFilter[CharRepetitionParams]):
     """Reject documents dominated by repeated character n-grams or runs of one character."""
 
     name = "char_repetition"
-    Params = CharRepetitionParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("max_rep_ratio", "zh_max_rep_ratio", "max_run_ratio", "zh_max_run_ratio")
     signals = (RULE_LANG, "char_rep_ratio", "char_run_ratio")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

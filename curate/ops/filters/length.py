@@ -8,16 +8,16 @@ import polars as pl
 
 from curate.ops.base import RowOperator, register
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import threshold
 from curate.text import word_count
 
 
 @dataclass
 class LengthFilterParams:
-    min_chars: int = param(1, "fewest characters a document may have")
-    max_chars: int | None = param(None, "most characters (no limit when unset)")
-    min_words: int = param(0, "fewest words (each CJK character counts as one word)")
-    max_words: int | None = param(None, "most words (no limit when unset)")
+    min_chars: int = threshold(1, "fewest characters a document may have")
+    max_chars: int | None = threshold(None, "most characters (no limit when unset)")
+    min_words: int = threshold(0, "fewest words (each CJK character counts as one word)")
+    max_words: int | None = threshold(None, "most words (no limit when unset)")
 
     def validate(self) -> tuple[str, str] | None:
         """Check the bounds are consistent."""
@@ -35,9 +35,6 @@ class LengthFilter(RowOperator[LengthFilterParams]):
     """Reject documents outside character and word bounds (zh-aware: a CJK character is a word)."""
 
     name = "length_filter"
-    Params = LengthFilterParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("min_chars", "max_chars", "min_words", "max_words")
     signals = ("n_chars", "n_words")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

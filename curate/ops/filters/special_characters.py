@@ -11,7 +11,7 @@ import polars as pl
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
-from curate.params import param
+from curate.params import param, threshold
 
 # Everything but letters, marks, digits, whitespace and the punctuation of running zh/en text.
 SPECIAL = (
@@ -23,8 +23,8 @@ SPECIAL = (
 @dataclass
 class SpecialCharactersParams:
     rules: Rules = param("auto", RULES_DOC)
-    max_ratio: float = param(0.25, "most share of special characters (Data-Juicer: 0.25)")
-    zh_max_ratio: float = param(0.25, "zh: most share of special characters")
+    max_ratio: float = threshold(0.25, "most share of special characters (Data-Juicer: 0.25)")
+    zh_max_ratio: float = threshold(0.25, "zh: most share of special characters")
 
 
 @register
@@ -32,9 +32,6 @@ class SpecialCharacters(RoutedFilter[SpecialCharactersParams]):
     """Reject documents with too many symbols, markup, emoji or control characters."""
 
     name = "special_characters"
-    Params = SpecialCharactersParams
-    # Thresholds only: `curate tune` re-decides them from stored signals.
-    tunable = ("max_ratio", "zh_max_ratio")
     signals = (RULE_LANG, "special_chars_ratio")
 
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:

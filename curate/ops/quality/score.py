@@ -40,7 +40,7 @@ from curate.ops.quality.training import (
     classifier_view,
     ensure_model,
 )
-from curate.params import param
+from curate.params import param, threshold
 from curate.text import is_chinese, prose_share
 from curate.text.frequency import mean_zipf
 
@@ -72,7 +72,7 @@ class QualityScoreParams:
     train_negative: list[str] = param([], "raw corpora to train `model` from (the negatives)")
     label: str = param(POSITIVE, "the model's label for good documents; q_info is its probability")
     max_chars: int = param(MAX_CHARS, "characters of each document the classifier reads")
-    weights: dict[str, float] = param(
+    weights: dict[str, float] = threshold(
         DEFAULT_WEIGHTS, "weight of each dimension (q_text, q_info, q_density) in q_overall")
 
     def validate(self) -> tuple[str, str] | None:
@@ -115,14 +115,12 @@ class QualityScore(RowOperator[QualityScoreParams]):
     probability, q_density information density; q_overall their weighted mean."""
 
     name = "quality_score"
-    Params = QualityScoreParams
     signals = (LANG, MOJIBAKE, PROSE, DIGITS, UPPER, ZIPF, WORDS, *MEASURES)
     annotations = (*DIMENSIONS, "q_overall")
     file_params = ("model",)
     trainable_file = "model"
     train_params = ("train_positive", "train_negative")
     train_command = "curate train quality"
-    tunable = ("weights",)
 
     def reads(self) -> list[str]:
         """The stored dimension scores."""

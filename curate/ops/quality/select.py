@@ -13,7 +13,7 @@ from curate.io import ROW_COLUMN, SHARD_COLUMN
 from curate.ops.base import Decision, FitContext, GlobalOperator, RowOperator, register
 from curate.ops.quality.thresholds import threshold_reason
 from curate.ops.quality.top_fraction import fit_cutoffs, ranked, within_cutoff
-from curate.params import param
+from curate.params import threshold
 
 SCORES = ("q_text", "q_info", "q_density", "q_overall")
 BELOW_TOP = "below_top_fraction"
@@ -33,10 +33,10 @@ def _unit(value: float | None) -> bool:
 
 @dataclass
 class SelectParams:
-    min_q_text: float | None = param(None, "least q_text to keep (unset: not checked)")
-    min_q_info: float | None = param(None, "least q_info to keep (unset: not checked)")
-    min_q_density: float | None = param(None, "least q_density to keep (unset: not checked)")
-    min_q_overall: float | None = param(None, "least q_overall to keep (unset: not checked)")
+    min_q_text: float | None = threshold(None, "least q_text to keep (unset: not checked)")
+    min_q_info: float | None = threshold(None, "least q_info to keep (unset: not checked)")
+    min_q_density: float | None = threshold(None, "least q_density to keep (unset: not checked)")
+    min_q_overall: float | None = threshold(None, "least q_overall to keep (unset: not checked)")
 
     def validate(self) -> tuple[str, str] | None:
         """Scores are in [0, 1]."""
@@ -58,8 +58,6 @@ class Select(RowOperator[SelectParams]):
     The reason `low_<score>` names the first score that does not."""
 
     name = "select"
-    Params = SelectParams
-    tunable = ("min_q_text", "min_q_info", "min_q_density", "min_q_overall")
 
     def reads(self) -> list[str]:
         """The scores with a minimum."""
@@ -77,9 +75,9 @@ class Select(RowOperator[SelectParams]):
 
 @dataclass
 class SelectTopParams:
-    fraction: float = param(0.5, "share of documents to keep, in (0, 1]")
-    score: str = param("q_overall", "score column to rank by (higher is better)")
-    by: list[str] = param([], "keep the fraction within each group of these columns, e.g. "
+    fraction: float = threshold(0.5, "share of documents to keep, in (0, 1]")
+    score: str = threshold("q_overall", "score column to rank by (higher is better)")
+    by: list[str] = threshold([], "keep the fraction within each group of these columns, e.g. "
                           "[\"lang\"] or [\"domain\"] (empty: over the whole corpus)")
 
     def validate(self) -> tuple[str, str] | None:
@@ -98,10 +96,8 @@ class SelectTop(GlobalOperator[SelectTopParams]):
     Ranked across all shards, ties broken by id, so the result never depends on sharding."""
 
     name = "select_top"
-    Params = SelectTopParams
     # The state is a score cut-off per group, which applies to any document.
     judges_unseen_documents = True
-    tunable = ("fraction", "score", "by")
 
     def reads(self) -> list[str]:
         """The score and the group columns."""

@@ -20,7 +20,7 @@ from curate.errors import ConfigError
 from curate.io.fs import is_uri
 from curate.ops import REGISTRY
 from curate.ops.base import MAX_DOC_BYTES, StageContext
-from curate.params import REQUIRED, build, param, suggest
+from curate.params import REQUIRED, build, param, parse_value, suggest
 
 SECTIONS = ("pipeline", "engine", "stage", "finetune")
 
@@ -190,8 +190,11 @@ def config_hash(canonical: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> PipelineConfig:
-    """Read and validate a pipeline file. `overrides` replace top-level tables (tests, tune)."""
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None,
+                sets: list[str] | None = None) -> PipelineConfig:
+    """Read and validate a pipeline file. `overrides` replace top-level tables (tests, tune);
+    `sets` are command-line values, `TABLE.KEY=VALUE` or `STAGE.PARAM=VALUE` (see
+    `apply_sets`)."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -200,7 +203,40 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Pi
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     raw.update(overrides or {})
+    apply_sets(raw, sets or [])
     return parse_config(raw, path)
+
+
+def apply_sets(raw: dict[str, Any], sets: list[str]) -> None:
+    """Apply `--set` values to a parsed pipeline file: `pipeline.output=runs/b`,
+    `engine.kind=local`, `finetune.seeds=[0, 1]` or `STAGE.PARAM=VALUE` for the stage of that
+    name (its op, when unnamed); a value is read as TOML (`0.5`, `["zh"]`), else as text."""
+    for text in sets:
+        target, sep, value = text.partition("=")
+        path = [p.strip() for p in target.split(".")]
+        if not sep or len(path) < 2 or not all(path):
+            raise ConfigError(f"--set {text}: expected TABLE.KEY=VALUE or STAGE.PARAM=VALUE")
+        if path[0] in ("pipeline", "engine", "finetune"):
+            table = raw.setdefault(path[0], {})
+        else:
+            table = _stage_table(raw, path[0], text)
+        for key in path[1:-1]:
+            table = table.setdefault(key, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"--set {text}: {key} is not a table")
+        table[path[-1]] = parse_value(value.strip())
+
+
+def _stage_table(raw: dict[str, Any], name: str, text: str) -> dict[str, Any]:
+    """The [[stage]] table a `--set` names, by its name (its op when it has none)."""
+    tables = [t for t in raw.get("stage", []) if isinstance(t, dict)]
+    found = [t for t in tables if t.get("name", t.get("op")) == name]
+    if len(found) != 1:
+        names = [str(t.get("name", t.get("op"))) for t in tables]
+        why = "names more than one stage; give each a `name`" if found else \
+            f"no such stage{suggest(name, names)} (stages: {', '.join(names)})"
+        raise ConfigError(f"--set {text}: {name}: {why}")
+    return found[0]
 
 
 def parse_config(raw: dict[str, Any], path: Path) -> PipelineConfig:

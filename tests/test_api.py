@@ -37,3 +37,18 @@ def test_run_takes_a_pipeline_file_and_reports_config_errors(tmp_path: Path) -> 
                       "[[stage]]\nop = \"nope\"\n")
     with pytest.raises(ConfigError, match="nope"):
         curate.run(toml)
+
+
+def test_a_quiet_run_prints_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from curate.cli.main import main
+
+    (tmp_path / "in").mkdir()
+    pl.DataFrame({"text": ["a long enough text", "short"]}).write_parquet(
+        tmp_path / "in" / "part-0.parquet")
+    toml = write_toml(tmp_path / "p.toml", '[pipeline]\nname = "tiny"\ninput = "in"\n'
+                      'output = "run"\n[engine]\nkind = "local"\n[[stage]]\n'
+                      'op = "length_filter"\nmin_chars = 10\n')
+    assert main(["run", str(toml), "--quiet"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("tiny: 2 rows in → 1 curated, 1 rejected in ")
+    assert out.endswith(f"report: {tmp_path / 'run' / 'report.html'}") and "\n" not in out

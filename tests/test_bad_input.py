@@ -54,6 +54,28 @@ def test_missing_text_column(tmp_path: Path, good_shards: Path,
     assert_one_line(err, "part-002.parquet", "no text column 'text'")
 
 
+def test_a_jsonl_corpus_without_the_text_column_fails_validation_naming_the_key_to_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "web.jsonl").write_text(
+        '{"id": "a", "content": "a page", "url": "u"}\n', encoding="utf-8")
+    (tmp_path / "p.toml").write_text(PIPELINE, encoding="utf-8")
+    assert main(["validate", str(tmp_path / "p.toml")]) == 1
+    assert_one_line(capsys.readouterr().err, "web.jsonl",
+                    "no text column 'text' (columns: id, content, url); "
+                    'set [pipeline] text_column = "content"')
+
+
+def test_a_run_that_fails_before_writing_anything_leaves_no_run_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text('{"text": "fine"}\n{"text": \n',
+                                             encoding="utf-8")
+    code, err = run_cli(tmp_path, capsys)
+    assert code == 1 and "a.jsonl:2" in err
+    assert not (tmp_path / "run").exists()  # the next attempt needs no --overwrite
+
+
 def test_text_column_of_wrong_type(tmp_path: Path, good_shards: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     pl.DataFrame({"text": [1.5]}).write_parquet(good_shards / "part-002.parquet")

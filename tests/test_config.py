@@ -95,3 +95,19 @@ def test_hash_ignores_engine_but_not_params(pipeline_dir: Path) -> None:
     b = load_config(write_toml(pipeline_dir / "b.toml", HEAD + '[engine]\nkind = "local"\n' + base))
     c = load_config(write_toml(pipeline_dir / "c.toml", HEAD + base + "min_chars = 2\n"))
     assert a.hash() == b.hash() != c.hash()
+
+
+def test_set_overrides_a_table_key_or_a_stage_parameter(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    toml = tmp_path / "p.toml"
+    toml.write_text('[pipeline]\ninput = "in"\noutput = "run"\n[[stage]]\nop = "length_filter"\n'
+                    '[[stage]]\nop = "language"\nname = "lang"\n', encoding="utf-8")
+    config = load_config(toml, sets=["pipeline.output=runs/b", "engine.kind=local",
+                                     "length_filter.min_chars=50", 'lang.keep=["zh"]'])
+    assert config.pipeline.output == "runs/b" and config.engine.kind == "local"
+    assert config.stages[0].params.min_chars == 50 and config.stages[1].params.keep == ["zh"]
+    with pytest.raises(ConfigError, match=r'--set lenght_filter.min_chars=5: lenght_filter: no '
+                                          r'such stage \(did you mean "length_filter"\?\)'):
+        load_config(toml, sets=["lenght_filter.min_chars=5"])
+    with pytest.raises(ConfigError, match=r"stage\[1\]\.min_chars: expected an integer"):
+        load_config(toml, sets=["length_filter.min_chars=many"])

@@ -89,3 +89,24 @@ def test_read_corpus_of_a_run_folder_reads_curated(tmp_path: Path) -> None:
     (tmp_path / "curated").mkdir()
     pl.DataFrame({"text": ["x"]}).write_parquet(tmp_path / "curated" / "part-00000-000.parquet")
     assert read_corpus(tmp_path)["text"].to_list() == ["x"]
+
+
+def test_csv_tsv_and_json_arrays_are_read_as_written(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.csv").write_text('id,text,n\n1,"a, quoted text",007\n2,,\n',
+                                           encoding="utf-8")
+    (tmp_path / "in" / "b.tsv").write_text("text\tlabel\ntab, separated\tx\n", encoding="utf-8")
+    (tmp_path / "in" / "c.json").write_text('[{"text": "from an array", "id": "c0"}]',
+                                            encoding="utf-8")
+    shards = discover_shards(tmp_path / "in")
+    assert [s.name for s in shards] == ["a.csv", "b.tsv", "c.json"]
+    csv = read_shard(shards[0])
+    assert csv.select("id", "text", "n").rows() == [("1", "a, quoted text", "007"), ("2", "", "")]
+    assert read_shard(shards[1]).select("text", "label").rows() == [("tab, separated", "x")]
+    assert read_shard(shards[2]).select("id", "text").rows() == [("c0", "from an array")]
+
+
+def test_an_explicit_file_of_another_format_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"notes.txt: not a format curate reads"):
+        discover_shards(tmp_path / "notes.txt")

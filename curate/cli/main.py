@@ -19,6 +19,7 @@ from curate.errors import ConfigError, CurateError
 
 if TYPE_CHECKING:
     from curate.config import PipelineConfig
+    from curate.runfolder import Run
 
 Handler = Callable[[argparse.Namespace, Console], int]
 
@@ -40,12 +41,13 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     from curate.report import markdown_summary
     from curate.report.sections.ablation import verdict
 
-    config = load_config(args.pipeline)
+    config = load_config(args.pipeline, sets=args.sets)
     reporter = None if args.quiet else RichReporter(console)
     run = api.run(config, resume=args.resume, overwrite=args.overwrite, engine=args.engine,
                   num_cpus=args.num_cpus, reporter=reporter, progress=not args.quiet,
                   on_warning=lambda line: print(f"warning: {line}", file=sys.stderr))
     if args.quiet:
+        console.print(one_line_summary(run), highlight=False)
         return 0
     if run.ablation is not None and api.runs_after(config):
         console.print(results_table(run.ablation))
@@ -57,6 +59,18 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     else:
         console.print(summary_table(run.manifest))
     return 0
+
+
+def one_line_summary(run: Run) -> str:
+    """`NAME: 6,000 rows in → 4,779 curated, 3,018 rejected (1,797 added) in 77.1 s; report:
+    PATH`, what `curate run --quiet` prints."""
+    totals = run.manifest.totals
+    if totals is None:
+        return f"{run.name}: {run.manifest.status}"
+    added = f" ({totals.added_rows:,} added)" if totals.added_rows else ""
+    report = f"; report: {run.layout.report_html}" if run.layout.report_html.is_file() else ""
+    return (f"{run.name}: {totals.input_rows:,} rows in → {totals.curated_rows:,} curated, "
+            f"{totals.rejected_rows:,} rejected{added} in {totals.wall_seconds:.1f} s{report}")
 
 
 def _cmd_report(args: argparse.Namespace, console: Console) -> int:
@@ -74,7 +88,7 @@ def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from curate.engine.preflight import check_run_folder, check_shards, check_stage_files
     from curate.io import discover_shards
 
-    config = load_config(args.pipeline)
+    config = load_config(args.pipeline, sets=args.sets)
     shards = discover_shards(config.input_path)
     print_warnings(config)
     check_run_folder(config, shards)
@@ -127,6 +141,13 @@ def _cmd_sample(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _add_sets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--set", dest="sets", action="append", default=[],
+                        metavar="KEY=VALUE",
+                        help="override a value of the pipeline file: pipeline.output=runs/b, "
+                        "engine.kind=local, or STAGE.PARAM=VALUE (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="curate", description=__doc__.splitlines()[0])
@@ -139,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", help="replace an existing run folder")
     run.add_argument("--engine", choices=["ray", "local"], help="override [engine].kind")
     run.add_argument("--num-cpus", type=int, help="override [engine].num_cpus")
-    run.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress bars; a one-line summary instead of the table")
+    _add_sets(run)
     run.set_defaults(handler=_cmd_run)
 
     report = sub.add_parser("report", help="rebuild report.html and report.json of a run")
@@ -150,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a pipeline file without running it")
     validate.add_argument("pipeline", type=Path)
+    _add_sets(validate)
     validate.set_defaults(handler=_cmd_validate)
 
     ops = sub.add_parser("ops", help="list operators with their parameters and defaults")

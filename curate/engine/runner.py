@@ -103,6 +103,7 @@ def run_pipeline(
         raise CurateError(f"{config.input_path}: every input shard is unreadable "
                           f"({len(shards)}; the first, {shards[first]}: {unreadable[first]})")
     manifest = prepare_run_dir(config, resume, overwrite)
+    fresh = manifest is None  # this run makes the run folder (it removes it if it fails bare)
     plan = make_plan(config)
     names = shard_names(config.input_path, shards)
     if manifest is None:
@@ -161,8 +162,11 @@ def run_pipeline(
                     manifest.ids_unique = True
                     manifest.save()
     except CurateError as exc:
-        manifest.fail(str(exc))
-        manifest.save()
+        if fresh and not manifest.fits and not any(p.shards for p in manifest.passes):
+            shutil.rmtree(layout.root, ignore_errors=True)  # nothing was written: try again
+        else:
+            manifest.fail(str(exc))
+            manifest.save()
         raise
     finally:
         if executor is not None:

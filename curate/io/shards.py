@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import glob
 import gzip
 import io
+import itertools
 import json
 import re
 import zlib
@@ -21,8 +23,11 @@ from curate.io import fs
 from curate.io.atomic import atomic_write
 
 PARQUET_SUFFIXES = (".parquet",)
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
-SUPPORTED_SUFFIXES = PARQUET_SUFFIXES + JSONL_SUFFIXES
+# JSON lines; a .json file may also hold one array of objects.
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz")
+# Delimited text with a header row; every value is read as a string, exactly as written.
+CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
+SUPPORTED_SUFFIXES = PARQUET_SUFFIXES + JSONL_SUFFIXES + CSV_SUFFIXES
 
 # Internal column holding each row's position inside its input shard.
 ROW_COLUMN = "__row"
@@ -71,6 +76,9 @@ def discover_shards(spec: str | Path) -> list[Shard]:
         return list(remote)
     path = Path(spec)
     if path.is_file():
+        if not is_supported(path):
+            raise ConfigError(f"{spec}: not a format curate reads (it reads "
+                              f"{', '.join(SUPPORTED_SUFFIXES)})")
         found = [path]
     elif path.is_dir():
         found = sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p))
@@ -101,8 +109,7 @@ def read_shard(
     namespace and are dropped (e.g. pandas' `__index_level_0__`). Raises ShardError naming the
     file (and line) when the shard cannot be used.
     """
-    df = _read_parquet(path) if shard_name(path).endswith(PARQUET_SUFFIXES) else _read_jsonl(
-        path, text_column)
+    df = _read_any(path, text_column)
     internal = [c for c in df.columns if c.startswith("__")]
     if internal:
         df = df.drop(internal)
@@ -110,8 +117,7 @@ def read_shard(
         if df.height == 0:
             df = df.with_columns(pl.Series(text_column, [], dtype=pl.String))
         else:
-            raise ShardError(path, f"no text column {text_column!r} "
-                                   f"(columns: {', '.join(df.columns)})")
+            raise missing_text_column(path, text_column, df.columns)
     dtype = df.schema[text_column]
     if dtype == pl.Null or isinstance(dtype, pl.Categorical | pl.Enum):
         df = df.with_columns(pl.col(text_column).cast(pl.String))
@@ -131,15 +137,59 @@ def read_shard(
 
 
 def check_shard(path: Shard, text_column: str = "text", id_column: str = "id") -> None:
-    """Cheap pre-flight check of a Parquet shard's footer, text and id columns (JSONL shards
-    are checked when read). Raises ShardError naming the file."""
+    """Cheap pre-flight check of a Parquet shard's footer, text and id columns, or of the
+    first records of a local JSONL shard (the rest is checked when read). Raises ShardError
+    naming the file."""
     if not shard_name(path).endswith(PARQUET_SUFFIXES):
+        if isinstance(path, Path) and path.name.endswith(CSV_SUFFIXES):
+            names = _read_csv(path).columns  # a header row, and every value a string
+            if text_column not in names:
+                raise missing_text_column(path, text_column, names)
+        elif isinstance(path, Path):
+            _check_jsonl_head(path, text_column)
         return
     if isinstance(path, str):  # a remote file: read only its footer
         with fs.open_input(path) as f:
             _check_schema(path, _footer(path, f), text_column, id_column)
         return
     _check_schema(path, _footer(path, path), text_column, id_column)
+
+
+# Records of a JSONL shard read before the run: a text column none of them has is missing.
+JSONL_HEAD = 100
+# Column names that usually hold the text, for the hint when the text column is missing.
+TEXT_LIKE = ("text", "content", "body", "article", "document", "passage", "sentence", "review",
+             "comment", "raw_content", "text_content")
+
+
+def missing_text_column(path: Shard, text_column: str, names: list[str]) -> ShardError:
+    """The error for a shard without the text column: its columns, and the key to set."""
+    close = difflib.get_close_matches(text_column, names, n=1, cutoff=0.6)
+    likely = close or [n for n in TEXT_LIKE if n in names]
+    hint = f'; set [pipeline] text_column = "{likely[0]}"' if likely else \
+        "; set [pipeline] text_column to the column holding the text"
+    return ShardError(path, f"no text column {text_column!r} (columns: {', '.join(names)})"
+                            + hint)
+
+
+def _check_jsonl_head(path: Path, text_column: str) -> None:
+    """The first records of a JSONL shard hold the text column (when they parse at all: a bad
+    line is named when the shard is read)."""
+    names: dict[str, None] = {}
+    try:
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            for line in itertools.islice((ln for ln in handle if ln.strip()), JSONL_HEAD):
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    return
+                if text_column in row:
+                    return
+                names.update(dict.fromkeys(row))
+    except (OSError, EOFError, ValueError, zlib.error):
+        return  # the reader names what is wrong, with its line
+    if names:
+        raise missing_text_column(path, text_column, list(names))
 
 
 def _footer(path: Shard, source: object) -> pq.FileMetaData:
@@ -158,8 +208,7 @@ def _check_schema(path: Shard, meta: pq.FileMetaData, text_column: str, id_colum
     if text_column not in schema.names:
         if meta.num_rows == 0:
             return
-        raise ShardError(path, f"no text column {text_column!r} "
-                               f"(columns: {', '.join(schema.names)})")
+        raise missing_text_column(path, text_column, schema.names)
     dtype = schema.field(text_column).type
     if pa.types.is_dictionary(dtype):
         dtype = dtype.value_type
@@ -185,6 +234,30 @@ def _first_line(exc: BaseException) -> str:
     """The first line of an exception's message, or its type name."""
     text = str(exc)
     return text.splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def _read_any(path: Shard, text_column: str = "text") -> pl.DataFrame:
+    """A shard of any supported format, as read (no checks of its columns)."""
+    name = shard_name(path)
+    if name.endswith(PARQUET_SUFFIXES):
+        return _read_parquet(path)
+    if name.endswith(CSV_SUFFIXES):
+        return _read_csv(path)
+    return _read_jsonl(path, text_column)
+
+
+def _read_csv(path: Shard) -> pl.DataFrame:
+    """A CSV or TSV file with a header row, every column a string as written (an empty field
+    is an empty string)."""
+    name = shard_name(path)
+    try:
+        raw = _read_bytes(path)
+        if name.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        return pl.read_csv(raw, separator="\t" if ".tsv" in name else ",", infer_schema=False,
+                           empty_string_is_null=False)
+    except (OSError, EOFError, zlib.error, pl.exceptions.PolarsError) as exc:
+        raise ShardError(path, f"not a readable CSV file ({_first_line(exc)})") from exc
 
 
 def _read_parquet(path: Shard) -> pl.DataFrame:
@@ -269,6 +342,8 @@ def _read_jsonl(path: Shard, text_column: str = "text") -> pl.DataFrame:
         raise ShardError(path, f"invalid UTF-8 (byte {raw[exc.start]:#04x})", line) from exc
     if not raw.strip():
         return pl.DataFrame()
+    if raw.lstrip()[:1] == b"[":  # a .json file holding one array of objects
+        raw = _array_as_lines(path, raw)
     key = re.escape(json.dumps(text_column, ensure_ascii=False).encode())
     not_a_string = re.compile(key + rb"\s*:\s*(?![\s\"]|null\b)")
     if _SURROGATE_ESCAPE.search(raw) or not_a_string.search(raw):
@@ -277,6 +352,17 @@ def _read_jsonl(path: Shard, text_column: str = "text") -> pl.DataFrame:
         return pl.read_ndjson(raw, infer_schema_length=None)
     except Exception:
         return _read_jsonl_slowly(path, raw, text_column)
+
+
+def _array_as_lines(path: Shard, raw: bytes) -> bytes:
+    """A JSON array of objects as JSON lines."""
+    try:
+        rows = json.loads(raw)
+    except ValueError as exc:
+        raise ShardError(path, f"not valid JSON ({exc})") from exc
+    if not all(isinstance(row, dict) for row in rows):
+        raise ShardError(path, "a JSON array of something other than objects")
+    return b"\n".join(json.dumps(row, ensure_ascii=False).encode() for row in rows)
 
 
 def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -397,8 +483,7 @@ def read_corpus(path: str | Path, columns: list[str] | None = None) -> pl.DataFr
     frames: list[pl.DataFrame] = []
     shards = discover_shards(path)
     for shard in shards:
-        parquet = shard_name(shard).endswith(PARQUET_SUFFIXES)
-        df = _read_parquet(shard) if parquet else _read_jsonl(shard)
+        df = _read_any(shard)
         if columns is not None:
             missing = [c for c in columns if c not in df.columns]
             if missing:

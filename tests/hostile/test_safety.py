@@ -102,7 +102,7 @@ def test_config_values_that_look_like_code_are_only_data(
     code, _, err = run_cli(tmp_path, capsys, toml)
     assert code == 1
     assert error_line(err) == (f"{tmp_path / 'in' / 'a.parquet'}: no text column {trap!r} "
-                               "(columns: id, text)")
+                               '(columns: id, text); set [pipeline] text_column = "text"')
     code, _, err = run_cli(tmp_path, capsys, pipeline(stages=f'[[stage]]\nop = "{trap}"\n'))
     assert code == 2
     assert error_line(err) == f'stage[1].op: unknown operator "{trap}" (see `curate ops`)'

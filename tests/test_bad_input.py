@@ -149,3 +149,14 @@ def test_config_mistakes_exit_2(tmp_path: Path, good_shards: Path,
     assert code == 2
     assert_one_line(err, message)
     assert not (tmp_path / "run").exists()
+
+
+def test_a_stage_reading_a_column_nothing_writes_fails_validation(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_corpus(tmp_path / "in", [["a document", "another one"]])
+    (tmp_path / "p.toml").write_text(LOCAL_PIPELINE + '[[stage]]\nop = "select_top"\n',
+                                     encoding="utf-8")
+    assert main(["validate", str(tmp_path / "p.toml")]) == 2
+    assert_one_line(capsys.readouterr().err,
+                    "stage[2] (select_top): needs column 'q_overall', which neither the input "
+                    "nor an earlier stage has; add a quality_score stage before it")

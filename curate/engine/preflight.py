@@ -17,7 +17,7 @@ from curate.config import PipelineConfig
 from curate.errors import ConfigError, CurateError, DataError, ShardError
 from curate.io import check_shard, fs, write_shard
 from curate.io.corpus import is_glob
-from curate.io.shards import Shard
+from curate.io.shards import Shard, shard_columns
 from curate.ops import REGISTRY, Operator
 from curate.runfolder import InputShard, RunLayout
 
@@ -99,6 +99,28 @@ def check_stage_files(config: PipelineConfig, shards: list[Shard]) -> None:
             if where is not None:
                 raise ConfigError(f"{name}: {path} is inside the input {where}; a model trained "
                                   "there would change the input (put it elsewhere)")
+
+
+def check_stage_columns(config: PipelineConfig, shards: list[Shard]) -> None:
+    """Every column a stage decides from is in the input or written by an earlier stage
+    (`select_top` before any `quality_score` has no q_overall). Skipped when an input shard's
+    columns cannot be known before reading it. Raises ConfigError naming the stage."""
+    columns = [shard_columns(s) for s in shards]
+    if any(c is None for c in columns):
+        return
+    available = {config.pipeline.id_column, *(c for cs in columns for c in cs or [])}
+    for stage in config.stages:
+        cls = REGISTRY[stage.op]
+        own = {*cls.signals, *cls.annotations}
+        missing = [c for c in stage.operator(config).reads() if c not in own | available]
+        if missing:
+            writers = [name for name, op in sorted(REGISTRY.items())
+                       if missing[0] in (*op.signals, *op.annotations)]
+            hint = f"; add a {' or '.join(writers)} stage before it" if writers else ""
+            raise ConfigError(f"stage[{stage.index}] ({stage.name}): needs column "
+                              f"{missing[0]!r}, which neither the input nor an earlier stage "
+                              f"has{hint}")
+        available |= own
 
 
 def check_installed(config: PipelineConfig) -> None:

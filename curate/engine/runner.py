@@ -16,6 +16,7 @@ from curate.engine.plan import Pass, make_plan
 from curate.engine.preflight import (
     check_run_folder,
     check_shards,
+    check_stage_columns,
     check_stage_files,
     check_unique_ids,
     stand_in_summaries,
@@ -97,6 +98,7 @@ def run_pipeline(
     layout = RunLayout(config.output_path)
     check_run_folder(config, shards)
     check_stage_files(config, shards)
+    check_stage_columns(config, shards)
     unreadable = check_shards(config, shards)
     if len(unreadable) == len(shards):
         first = min(unreadable)

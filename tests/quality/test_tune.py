@@ -108,6 +108,7 @@ def test_the_tuned_run_is_a_run_folder(runs: Path, cli: Callable[[list[str]], in
     assert cli(["tune", str(runs / "run"), "--set", "select_top.fraction=0.3", "--out",
                 str(out)]) == 0
     assert "select_top" in capsys.readouterr().out
+    assert (out / "report.html").is_file()  # a tuned run is a run, report included
     again = runs / "tuned-twice"
     assert cli(["tune", str(out), "--set", "select_top.fraction=0.6", "--out", str(again)]) == 0
     # Tuning back to the original parameters gives the original curated set.

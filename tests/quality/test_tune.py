@@ -109,6 +109,10 @@ def test_the_tuned_run_is_a_run_folder(runs: Path, cli: Callable[[list[str]], in
                 str(out)]) == 0
     assert "select_top" in capsys.readouterr().out
     assert (out / "report.html").is_file()  # a tuned run is a run, report included
+    from curate.report import build_report
+
+    html = build_report(out, runs / "run").read_text(encoding="utf-8")
+    assert "(tune)" in html  # its time is the tune's, not a run's
     again = runs / "tuned-twice"
     assert cli(["tune", str(out), "--set", "select_top.fraction=0.6", "--out", str(again)]) == 0
     # Tuning back to the original parameters gives the original curated set.

@@ -129,6 +129,10 @@ def test_compare_shows_two_runs_side_by_side(small_run: Path) -> None:
     strict = json.loads((other / "manifest.json").read_text())["totals"]["curated_rows"]
     assert headline["curated_rows"]["other"] == strict < headline["curated_rows"]["this"]
     assert {h["column"] for h in compare["numeric"]} >= {"n_chars", "n_words"}
+    # One pipeline, two folders: the columns are named by folder, a fraction differs in points.
+    assert (compare["this"]["name"], compare["other"]["name"]) == (small_run.name, "strict")
+    kept = headline["kept_fraction"]
+    assert f"{100 * (kept['this'] - kept['other']):+.1f} points" in html
     assert parse(html).sections[:2] == ["summary", "compare"]
     assert html_path == small_run / "report.html"
     build_report(small_run)  # leave the plain report for the other tests

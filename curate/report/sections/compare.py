@@ -98,10 +98,14 @@ def compute(run: RunData, other: RunData, mine: dict[str, Any],
     reasons_a, reasons_b = _by_reason(mine["funnel"]), _by_reason(theirs["funnel"])
     reasons = sorted(set(reasons_a) | set(reasons_b),
                      key=lambda r: -(reasons_a.get(r, 0) + reasons_b.get(r, 0)))[:MAX_REASONS]
+    # Two runs of one pipeline share its name: tell them apart by their folders.
+    same = run.name == other.name
     return {
-        "this": {"run_dir": str(run.root), "name": run.name, "config_hash": a["config_hash"]},
-        "other": {"run_dir": str(other.root), "name": other.name,
-                  "config_hash": b["config_hash"]},
+        "this": {"run_dir": str(run.root), "name": run.root.name if same else run.name,
+                 "config_hash": a["config_hash"], "tuned": run.manifest.tuned_from is not None},
+        "other": {"run_dir": str(other.root), "name": other.root.name if same else other.name,
+                  "config_hash": b["config_hash"],
+                  "tuned": other.manifest.tuned_from is not None},
         "headlines": headlines,
         "config_diff": config_diff(run.manifest.config, other.manifest.config),
         "stages": [{"stage": s, "this": stages_a.get(s), "other": stages_b.get(s)}
@@ -113,22 +117,32 @@ def compute(run: RunData, other: RunData, mine: dict[str, Any],
     }
 
 
-def _delta(this: Any, other: Any) -> str:
+def _delta(key: str, this: Any, other: Any) -> str:
+    """this − other in the row's unit: percentage points for a fraction, seconds for a time."""
     if not isinstance(this, int | float) or not isinstance(other, int | float):
         return "–"
     diff = this - other
+    if key == "kept_fraction":
+        return f"{100 * diff:+.1f} points"
+    if key == "wall_seconds":
+        return f"{diff:+,.1f} s"
     return f"{diff:+,.4g}" if isinstance(diff, float) else f"{diff:+,}"
+
+
+def _value(key: str, value: Any, side: dict[str, Any]) -> str:
+    """A headline value; a tuned run's time is the tune's, and says so."""
+    shown = dict((k, f) for k, _, f in HEADLINES)[key](value)
+    return f"{shown} (tune)" if key == "wall_seconds" and side.get("tuned") else shown
 
 
 def render(data: dict[str, Any], ctx: RenderContext) -> str:
     """Headline and config tables, and paired charts."""
     this, other = data["this"], data["other"]
     name_a, name_b = f"this ({this['name']})", f"other ({other['name']})"
-    fmt = {k: f for k, _, f in HEADLINES}
     out = [table(
         ["", name_a, name_b, "this − other"],
-        [[h["label"], fmt[h["key"]](h["this"]), fmt[h["key"]](h["other"]),
-          _delta(h["this"], h["other"])] for h in data["headlines"]],
+        [[h["label"], _value(h["key"], h["this"], this), _value(h["key"], h["other"], other),
+          _delta(h["key"], h["this"], h["other"])] for h in data["headlines"]],
         numeric=[False, True, True, True])]
     out.append(note(f"other run: {other['run_dir']} (config {other['config_hash']})"))
     if data["config_diff"]:

@@ -57,6 +57,11 @@ def test_added_rows_are_counted_and_numbered_after_the_input(corpus: Path, tmp_p
     assert (repeats["row"] // ADDED_ROW_BASE == 4).all()
     assert stats.height == stats["id"].n_unique() == curated.height + rejected.height
 
+    from curate.report import build_report
+
+    html = build_report(tmp_path / "run").read_text(encoding="utf-8")
+    assert "added rows" in html and f"{totals['added_rows']:,}" in html  # the summary's card
+
 
 def test_local_and_ray_write_the_same_bytes(corpus: Path, tmp_path) -> None:
     outputs = {}

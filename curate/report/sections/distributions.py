@@ -106,7 +106,9 @@ def histogram_figure(h: dict[str, Any], title: str | None = None) -> Any:
         marks = [(v, text) for v, text in marks if v > 0]
     x_title = h["column"] + (" (log scale)" if h["log"] else "")
     return charts.histogram(
-        h["edges"], {f"all ({num(h['n_all'])})": h["all"],
+        # "measured": every document with a value, rows stages added included, so it can
+        # exceed the input rows.
+        h["edges"], {f"measured ({num(h['n_all'])})": h["all"],
                      f"curated ({num(h['n_kept'])})": h["kept"]},
         title or h["column"], log_x=h["log"], thresholds=marks, x_title=x_title)
 

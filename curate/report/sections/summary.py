@@ -45,6 +45,7 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         "input_rows": input_rows,
         "curated_rows": curated_rows,
         "rejected_rows": totals.rejected_rows if totals else None,
+        "added_rows": totals.added_rows if totals else None,
         "kept_fraction": curated_rows / input_rows if input_rows and curated_rows is not None
         else None,
         "wall_seconds": wall,
@@ -83,6 +84,8 @@ def render(data: dict[str, Any], ctx: RenderContext) -> str:
         ("kept fraction", pct(data["kept_fraction"])),
         ("rejected rows", num(data["rejected_rows"])),
     ]
+    if data.get("added_rows"):  # in + added = curated + rejected
+        items.insert(1, ("added rows (backfill, augment, ...)", num(data["added_rows"])))
     if chars_in is not None:
         items += [("characters in → out", f"{num(chars_in)} → {num(chars_out)}"),
                   ("characters kept", pct(chars_out / chars_in if chars_in else None))]

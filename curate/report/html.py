@@ -89,7 +89,8 @@ def document(doc: dict, run_hint: str | None = None) -> str:
     if doc.get("chars") is not None:
         meta.append(f'<span class="muted">{doc["chars"]:,} chars</span>')
     for key, value in (doc.get("extra") or {}).items():
-        meta.append(f'<span class="muted">{esc(key)} {esc(num(value))}</span>')
+        shown = value if isinstance(value, str) else num(value)
+        meta.append(f'<span class="muted">{esc(key)} {esc(shown)}</span>')
     text = doc.get("text")
     body = (f'<pre class="doc-text">{esc(text)}</pre>' if text is not None
             else '<p class="muted">(no text)</p>')

@@ -42,6 +42,20 @@ class RunData(Run):
                 found.append(stage)
         return found or [s for s in self.stage_configs if s["op"] not in REGISTRY]
 
+    def operator(self, stage: str) -> Any:
+        """The operator of a configured stage, with its recorded parameters (None when the
+        stage is not configured or its operator is not installed here)."""
+        from curate.ops import REGISTRY
+        from curate.ops.base import StageContext
+        from curate.params import build
+
+        for config in self.stage_configs:
+            cls = REGISTRY.get(config["op"])
+            if config["name"] == stage and cls is not None:
+                params = build(cls.Params, config.get("params", {}), stage)
+                return cls(params, StageContext(stage=stage, id_column=self.id_column))
+        return None
+
     def stages_rejecting_with(self, column: str) -> list[str]:
         """Names of stages whose operator adds `column` to the rows it rejects (e.g. dup_of)."""
         return [s["name"] for s in self.stage_configs

@@ -96,6 +96,11 @@ def test_examples_cover_every_reason_and_the_quality_deciles(full_run: Path) -> 
     assert kinds.count("reason") == 6 and kinds.count("quality") == 2
     for g in groups:
         assert len(g["examples"]) == min(3, g["documents"] or 3)
+    # A rule's rejections show the value measured against the threshold that rejected them.
+    short = next(g for g in groups if g["title"] == "rejected: too_few_chars · length_filter")
+    for example in short["examples"]:
+        value, test = example["extra"]["n_chars:"].split(" ", 1)
+        assert int(value) < 50 and test == "(< 50)"
 
 
 def test_a_failing_section_does_not_stop_the_report(full_run: Path,

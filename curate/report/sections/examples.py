@@ -37,7 +37,8 @@ def _groups(run: RunData, lf: pl.LazyFrame) -> list[dict[str, Any]]:
             ids = picked.filter(match)[id_col].cast(pl.String).to_list()
             where = f" · {row['stage']}" if stage else ""
             groups.append({"title": f"rejected: {row['reason']}{where}", "kind": "reason",
-                           "documents": row["len"], "ids": ids, "extra": {}})
+                           "documents": row["len"], "ids": ids,
+                           "extra": _rule_values(run, lf, row.get("stage"), row["reason"], ids)})
     dims = dimensions(run)
     if dims:
         score = dims[0]
@@ -55,6 +56,40 @@ def _groups(run: RunData, lf: pl.LazyFrame) -> list[dict[str, Any]]:
     groups.append({"title": "curated (random)", "kind": "curated", "documents": None,
                    "ids": kept[id_col].cast(pl.String).to_list(), "extra": {}})
     return groups
+
+
+def _rule_values(run: RunData, lf: pl.LazyFrame, stage: str | None, reason: str,
+                 ids: list[str]) -> dict[str, dict[str, str]]:
+    """Per example: each signal of the rule that rejected it, with the test it failed
+    (`0.42 (> 0.3)`, the zh threshold for a row the rules judged as Chinese)."""
+    op = run.operator(stage) if stage else None
+    conditions = [c for r in (op.rules() if op else []) if r.reason == reason
+                  for c in r.conditions]
+    signals = [c.signal for c in conditions if c.signal in run.stats_schema]
+    if not signals or not ids:
+        return {}
+    route = op.rule_route()
+    if route is not None and not set(route.meta.root_names()) <= set(run.stats_schema):
+        route = None
+    id_col = run.id_column
+    rows = lf.filter(pl.col(id_col).cast(pl.String).is_in(ids)).select(
+        pl.col(id_col).cast(pl.String), *dict.fromkeys(signals),
+        *([route.fill_null(False).alias("__zh")] if route is not None else [])).collect()
+    found: dict[str, dict[str, str]] = {}
+    for values in rows.iter_rows(named=True):
+        zh = bool(values.get("__zh", False))
+        found[values[id_col]] = {
+            f"{c.signal}:": f"{_value(values.get(c.signal))} ({c.describe(zh)})"
+            for c in conditions if c.signal in values}
+    return found
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
 
 
 def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:

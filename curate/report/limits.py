@@ -1,11 +1,12 @@
 """Thresholds and targets read from the stage parameters, so charts can mark them.
 
 A threshold is a numeric parameter of a stage whose operator declares the column, named
-`min_X`, `max_X`, `X_min`, `X_max` or `X_threshold`, where X is the column name or the column
-name without its first word (`n_chars` -> `chars`, `gopher_symbol_ratio` -> `symbol_ratio`,
-`q_overall` -> `overall`); or a parameter named `threshold` / `min_score` when the operator
-declares that one column only. A target is a parameter holding a {value: share or count}
-table, named `targets`, `quotas`, `target_mix`, `mix`, or after the column (`domain_targets`).
+`min_X`, `max_X`, `X_min`, `X_max` or `X_threshold` (and the Chinese rule set's `zh_max_X` ...),
+where X is the column name or the column name without its first word (`n_chars` -> `chars`,
+`gopher_symbol_ratio` -> `symbol_ratio`, `q_overall` -> `overall`); or a parameter named
+`threshold` / `min_score` when the operator declares that one column only. A target is a
+parameter holding a {value: share or count} table, named `targets`, `quotas`, `target_mix`,
+`mix`, or after the column (`domain_targets`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def thresholds(run: RunData, column: str) -> list[dict[str, Any]]:
         if len(declared["signals"]) + len(declared["annotations"]) == 1:
             names |= set(SINGLE_PARAMS)
         for key, value in params.items():
-            if key in names and _is_number(value):
+            # `zh_max_X`: the threshold of the rows the filter judges as Chinese, drawn too.
+            if (key in names or key.removeprefix("zh_") in names) and _is_number(value):
                 found.append({"stage": stage["name"], "param": key, "value": value})
     return found
 

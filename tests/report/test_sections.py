@@ -139,6 +139,12 @@ def test_thresholds_and_targets_come_from_the_stage_params(tmp_path: Path) -> No
     ]}))
     assert thresholds(run, "n_chars") == [{"stage": "short", "param": "min_chars", "value": 50}]
     assert thresholds(run, "n_words") == []
+    routed = RunData(tmp_path, Manifest(config={"stages": [
+        {"name": "gq", "op": "gopher_quality",
+         "params": {"min_mean_word_length": 3.0, "zh_min_mean_word_length": 1.3}}]}))
+    assert thresholds(routed, "gopher_mean_word_length") == [
+        {"stage": "gq", "param": "min_mean_word_length", "value": 3.0},
+        {"stage": "gq", "param": "zh_min_mean_word_length", "value": 1.3}]  # both rule sets
     mix = targets(run, "domain", {"news", "sport"})
     assert mix is not None and mix["absolute"] and mix["shares"] == {"news": 0.75, "tech": 0.25}
     assert targets(run, "lang", {"zh", "en"}) is None

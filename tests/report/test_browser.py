@@ -52,7 +52,7 @@ def test_report_renders_offline_in_chromium(small_run: Path) -> None:
     value = result.value
     assert value["plots"] >= 8 and value["drawn"] == value["plots"]
     assert value["traces"] >= value["plots"]
-    assert value["sections"] == 9
+    assert value["sections"] == 10
     assert value["alerted"] is False
     width, height = png_size(shot)
     assert width == 1280 and height > 2000

@@ -148,3 +148,14 @@ def test_thresholds_and_targets_come_from_the_stage_params(tmp_path: Path) -> No
     mix = targets(run, "domain", {"news", "sport"})
     assert mix is not None and mix["absolute"] and mix["shares"] == {"news": 0.75, "tech": 0.25}
     assert targets(run, "lang", {"zh", "en"}) is None
+
+
+def test_inputs_break_down_by_file_and_reasons_by_language(full_run: Path) -> None:
+    found = sections(full_run)
+    inputs, summary = found["inputs"], found["summary"]
+    assert len(inputs["files"]) == summary["input_shards"]
+    assert sum(f["documents"] for f in inputs["files"]) == summary["stats_rows"]
+    assert sum(f["curated"] for f in inputs["files"]) == summary["curated_rows"]
+    assert inputs["lang_column"] == "lang" and {"zh", "en"} <= set(inputs["langs"])
+    rejected = sum(sum(r[c] for c in inputs["langs"]) for r in inputs["reasons_by_lang"])
+    assert rejected == summary["stats_rows"] - summary["curated_rows"]

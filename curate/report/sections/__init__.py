@@ -11,6 +11,7 @@ from curate.report.sections import (
     duplicates,
     examples,
     funnel,
+    inputs,
     outcomes,
     quality,
     summary,
@@ -18,7 +19,8 @@ from curate.report.sections import (
 )
 
 SECTIONS: list[ModuleType] = [
-    summary, funnel, distributions, quality, duplicates, examples, outcomes, timing, ablation,
+    summary, funnel, inputs, distributions, quality, duplicates, examples, outcomes, timing,
+    ablation,
 ]
 
 __all__ = ["SECTIONS"]

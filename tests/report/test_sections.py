@@ -159,3 +159,14 @@ def test_inputs_break_down_by_file_and_reasons_by_language(full_run: Path) -> No
     assert inputs["lang_column"] == "lang" and {"zh", "en"} <= set(inputs["langs"])
     rejected = sum(sum(r[c] for c in inputs["langs"]) for r in inputs["reasons_by_lang"])
     assert rejected == summary["stats_rows"] - summary["curated_rows"]
+
+
+def test_a_signal_with_one_value_everywhere_is_named_not_charted(tmp_path: Path) -> None:
+    from curate.report.sections import distributions
+
+    (tmp_path / "stats").mkdir()
+    pl.DataFrame({"id": ["a", "b", "c"], "n_chars": [10, 200, 3000],
+                  "pii_emails": [0, 0, 0]}).write_parquet(tmp_path / "stats" / "part-00000.parquet")
+    found = distributions.compute(RunData(tmp_path, Manifest()), {})
+    assert [h["column"] for h in found["numeric"]] == ["n_chars"]
+    assert found["constant"] == [{"column": "pii_emails", "value": 0}]

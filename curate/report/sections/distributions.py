@@ -71,21 +71,25 @@ def categorical_sources(run: RunData) -> list[tuple[str, pl.LazyFrame, pl.Expr]]
 
 def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
     """Histograms of numeric signals and counts of categorical ones, all vs curated."""
-    numeric = []
+    numeric, constant = [], []
     stats = run.stats()
     if stats is not None:
         for col in numeric_columns(run):
             integer = run.stats_schema[col].is_integer()
             hist = numeric_histogram(stats, col, run.kept(), integer=integer)
-            if hist is not None:
-                hist["thresholds"] = thresholds(run, col)
-                numeric.append(hist)
+            if hist is None:
+                continue
+            if hist["min"] == hist["max"]:  # a flat chart says nothing: named in a note
+                constant.append({"column": col, "value": hist["min"]})
+                continue
+            hist["thresholds"] = thresholds(run, col)
+            numeric.append(hist)
     categorical = []
     for col, lf, kept in categorical_sources(run):
         counts = category_counts(lf, col, kept)
         counts["targets"] = targets(run, col, set(counts["values"]))
         categorical.append(counts)
-    return {"numeric": numeric, "categorical": categorical}
+    return {"numeric": numeric, "constant": constant, "categorical": categorical}
 
 
 def cuts(h: dict[str, Any]) -> list[dict[str, Any]]:
@@ -93,7 +97,8 @@ def cuts(h: dict[str, Any]) -> list[dict[str, Any]]:
     smallest value seen or an upper bound below the largest (others are no-ops)."""
     found = []
     for t in h.get("thresholds") or []:
-        upper = t["param"].startswith("max") or t["param"].endswith("_max")
+        param = t["param"].removeprefix("zh_")
+        upper = param.startswith("max") or param.endswith("_max")
         if (upper and t["value"] < h["max"]) or (not upper and t["value"] > h["min"]):
             found.append(t)
     return found
@@ -148,6 +153,9 @@ def render(data: dict[str, Any], ctx: RenderContext) -> str:
             text += (" The top 0.5 % of " + ", ".join(clipped) +
                      " are gathered in the last bin.")
         out.append(note(text))
+    if data.get("constant"):
+        out.append(note("The same value on every document (no chart): " + ", ".join(
+            f"{c['column']} = {num(c['value'])}" for c in data["constant"]) + "."))
     if data["categorical"]:
         out.append("<h3>Categories</h3>")
         out.append(ctx.page.grid([category_figure(c) for c in data["categorical"]]))

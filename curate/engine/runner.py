@@ -28,6 +28,7 @@ from curate.io.corpus import shard_names
 from curate.io.shards import shard_size
 from curate.ops.base import FitContext
 from curate.runfolder import InputShard, Manifest, RunLayout, ShardResult
+from curate.runfolder.columns import unify_columns
 from curate.runfolder.state import write_state
 
 log = logging.getLogger(__name__)
@@ -181,6 +182,8 @@ def run_pipeline(
         manifest.save()
         read = len(shards) - len(manifest.quarantined)
         raise CurateError(f"{config.input_path}: corpus is empty (0 rows in {read} shards)")
+    for folder in ("curated", "rejected"):
+        unify_columns(layout.files(folder))
     manifest.finish()
     manifest.save()
     shutil.rmtree(layout.work, ignore_errors=True)

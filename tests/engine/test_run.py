@@ -93,3 +93,19 @@ def test_resuming_a_finished_run_changes_nothing(finished_run: Path) -> None:
     before = {p: p.read_bytes() for p in finished_run.rglob("*.parquet")}
     run_pipeline(make_config(finished_run.parent, STAGES), resume=True)
     assert {p: p.read_bytes() for p in finished_run.rglob("*.parquet")} == before
+
+
+def test_inputs_with_different_columns_give_output_folders_of_one_schema(tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    (tmp_path / "in").mkdir()
+    pl.DataFrame({"id": ["a"], "text": ["first document here"], "title": ["T"]}).write_parquet(
+        tmp_path / "in" / "a.parquet")
+    pl.DataFrame({"id": ["b", "c"], "text": ["second document here", "x"],
+                  "url": ["u", "v"]}).write_parquet(tmp_path / "in" / "b.parquet")
+    run_pipeline(make_config(tmp_path, [{"op": "length_filter", "min_chars": 5}]))
+    curated = pl.read_parquet(str(tmp_path / "run" / "curated" / "*.parquet"))  # no error
+    assert set(curated["id"]) == {"a", "b"} and {"title", "url"} <= set(curated.columns)
+    table = ds.dataset(str(tmp_path / "run" / "curated")).to_table()
+    assert {"title", "url"} <= set(table.column_names)  # pyarrow keeps both columns too
+    assert table.num_rows == 2

@@ -247,18 +247,28 @@ def parse_config(raw: dict[str, Any], path: Path) -> PipelineConfig:
                               f" (valid: {', '.join(SECTIONS)})")
     if "pipeline" not in raw:
         raise ConfigError("pipeline: required table is missing")
-    pipeline = build(PipelineSection, _table(raw, "pipeline"), "pipeline")
-    engine = build(EngineSection, _table(raw, "engine"), "engine")
+    # Every table is checked, and every error reported at once (one line each).
+    errors: list[str] = []
+
+    def checked(make: Any, *args: Any) -> Any:
+        try:
+            return make(*args)
+        except ConfigError as exc:
+            errors.append(str(exc))
+            return None
+
+    pipeline = checked(build, PipelineSection, _table(raw, "pipeline"), "pipeline")
+    engine = checked(build, EngineSection, _table(raw, "engine"), "engine")
     stage_tables = raw.get("stage", [])
     if not isinstance(stage_tables, list):
         raise ConfigError("stage: expected [[stage]] tables")
-    stages: list[Stage] = []
     seen: set[str] = set()
-    for i, table in enumerate(stage_tables, start=1):
-        stages.append(_stage(table, i, seen))
+    stages = [checked(_stage, table, i, seen) for i, table in enumerate(stage_tables, start=1)]
     finetune = raw.get("finetune", {})
     if not isinstance(finetune, dict):
-        raise ConfigError("finetune: expected a table")
+        errors.append("finetune: expected a table")
+    if errors:
+        raise ConfigError("\n".join(errors))
     config = PipelineConfig(path, pipeline, engine, stages, finetune)
     if is_uri(pipeline.input):
         return config

@@ -8,7 +8,8 @@ class CurateError(Exception):
 
 
 class ConfigError(CurateError):
-    """A problem with the pipeline file or the command line: exit code 2."""
+    """A problem with the pipeline file or the command line: exit code 2. Several problems
+    found at once are one line each."""
 
     exit_code = 2
 

@@ -62,3 +62,14 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["run"])
     assert info.value.code == 2
+
+
+def test_validate_prints_every_config_error_on_its_own_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_corpus(tmp_path / "in", [["a b c"]])
+    (tmp_path / "p.toml").write_text(PIPELINE.replace('op = "exact_dedup"', 'op = "exact"')
+                                     .replace('kind = "local"', 'kind = "lokal"'))
+    assert main(["validate", str(tmp_path / "p.toml")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[:2] for line in err] == [["error", " engine.kind"],
+                                                      ["error", " stage[2].op"]]

@@ -111,3 +111,15 @@ def test_set_overrides_a_table_key_or_a_stage_parameter(tmp_path: Path) -> None:
         load_config(toml, sets=["lenght_filter.min_chars=5"])
     with pytest.raises(ConfigError, match=r"stage\[1\]\.min_chars: expected an integer"):
         load_config(toml, sets=["length_filter.min_chars=many"])
+
+
+def test_every_error_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    toml = write_toml(tmp_path / "p.toml", '[pipeline]\ninput = "in"\noutput = "run"\nsed = 1\n'
+                      '[engine]\nkind = "spark"\n[[stage]]\nop = "length_filter"\nmin_char = 5\n'
+                      '[[stage]]\nop = "normalise"\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(toml)
+    lines = str(error.value).splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "pipeline.sed", "engine.kind", "stage[1].min_char", "stage[2].op"]

@@ -73,3 +73,10 @@ def test_validate_prints_every_config_error_on_its_own_line(
     err = capsys.readouterr().err.splitlines()
     assert [line.split(":")[:2] for line in err] == [["error", " engine.kind"],
                                                       ["error", " stage[2].op"]]
+
+
+def test_help_descriptions_are_whole_sentences(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["explain", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Prints its outcome (the stage and reason if removed)" in out

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from curate.cli import first_paragraph
 from curate.errors import CurateError
 from curate.ops import REGISTRY
 from curate.ops.base import Explanation, Operator, StageContext
@@ -31,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
     """Register `curate explain`."""
     explain = subparsers.add_parser(
         "explain", help="why a document was kept or removed: outcome, scores, signals",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description=first_paragraph(__doc__),
     )
     explain.add_argument("run", type=Path, help="a run folder")
     explain.add_argument("id", help="the document id")

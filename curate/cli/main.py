@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from curate.cli import first_paragraph
 from curate.errors import ConfigError, CurateError
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def _add_sets(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(prog="curate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="curate", description=first_paragraph(__doc__))
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -190,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sets(validate)
     validate.set_defaults(handler=_cmd_validate)
 
-    ops = sub.add_parser("ops", help="list operators with their parameters and defaults")
+    ops = sub.add_parser("ops", help="list operators; with a NAME, its parameters and defaults")
     ops.add_argument("name", nargs="?")
     ops.set_defaults(handler=_cmd_ops)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
+from curate.cli import first_paragraph
 from curate.models.linear import LinearOptions
 from curate.ops.quality.training import MAX_CHARS, CorpusSpec, report_path, train_quality_model
 
@@ -38,7 +39,7 @@ def add_quality_parser(kinds: Any) -> None:
     """Register the `quality` model kind under `curate train`."""
     quality = kinds.add_parser(
         "quality", help="the quality classifier (q_info): reference text vs raw text",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description=first_paragraph(__doc__),
     )
     quality.add_argument("--positive", nargs="+", action="extend", required=True,
                          metavar="CORPUS", help="reference (good) corpora")

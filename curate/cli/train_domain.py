@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from curate.cli import first_paragraph
 from curate.cli.train import add_model_options
 from curate.ops.domain.training import (
     DOMAIN_OPTIONS,
@@ -34,7 +35,7 @@ def add_domain_parser(train_subparsers: Any) -> None:
     """Register the `domain` model kind under `curate train`."""
     domain = train_subparsers.add_parser(
         "domain", help="the domain classifier (domain_classify, domain_backfill)",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description=first_paragraph(__doc__),
     )
     domain.add_argument("--seed", nargs="+", action="extend", required=True, metavar="CORPUS",
                         help="labelled seed corpora (file, folder, glob or run folder)")

@@ -18,6 +18,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from curate.cli import first_paragraph
 from curate.runfolder import Manifest, Run
 from curate.selection.overrides import Assignment, TunePlan, plan_tune
 from curate.selection.replay import StageOutcome, load_documents, replay
@@ -27,8 +28,8 @@ from curate.selection.tuned_run import prepare_output, write_tuned_run
 def add_parser(subparsers: Any) -> None:
     """Register `curate tune`."""
     tune = subparsers.add_parser(
-        "tune", help="re-run selection of a finished run with other thresholds (no recompute)",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        "tune", help="re-decide a finished run with other thresholds, from its stored signals",
+        description=first_paragraph(__doc__),
     )
     tune.add_argument("run", type=Path, help="a finished run folder")
     tune.add_argument("--set", dest="assignments", action="append", default=[],

@@ -69,13 +69,38 @@ def find_document(run: Run, doc_id: str) -> list[Document]:
     return found
 
 
-def _text(run: Run, shard: int, doc_id: str) -> str | None:
+def _text(run: Run, shard: int | None, doc_id: str, column: str | None = None) -> Any:
+    """A document's text (or another column of its row) from curated/ or rejected/: in its
+    input shard's files, or with `shard` None in any."""
+    column = column or run.text_column
     for folder in ("curated", "rejected"):
-        for path in run.layout.files_by_shard(folder).get(shard, []):
+        by_shard = run.layout.files_by_shard(folder)
+        paths = by_shard.get(shard, []) if shard is not None else \
+            [p for files in by_shard.values() for p in files]
+        for path in paths:
             rows = pl.read_parquet(path).filter(pl.col(run.id_column).cast(pl.String) == doc_id)
-            if rows.height and run.text_column in rows.columns:
-                return rows[run.text_column][0]
+            if rows.height and column in rows.columns:
+                return rows[column][0]
     return None
+
+
+DUP_OF = "dup_of"
+
+
+def duplicate_line(run: Run, doc: Document, operators: list[tuple[str, Operator]]) -> str | None:
+    """For a document a dedup stage removed: its survivor and how alike the two are by that
+    stage's own measure."""
+    values = doc.values
+    survivor = _text(run, doc.shard, str(values.get(run.id_column)), DUP_OF)
+    op = dict(operators).get(values.get("stage"))
+    if survivor is None or op is None or doc.text is None:
+        return None
+    other = _text(run, None, str(survivor))
+    similarity = op.similarity(doc.text, other) if other is not None else None
+    if similarity is None:
+        return f"a duplicate of [bold]{escape(str(survivor))}[/bold], which was kept"
+    return (f"a duplicate of [bold]{escape(str(survivor))}[/bold] (similarity "
+            f"{similarity:.3f} by {values['stage']}'s own measure), which was kept")
 
 
 def producers(stages: list[dict[str, Any]]) -> dict[str, str]:
@@ -198,6 +223,9 @@ def run_explain(args: argparse.Namespace, console: Console) -> int:
         if doc.text is not None:
             snippet = doc.text[:SNIPPET_CHARS] + ("…" if len(doc.text) > SNIPPET_CHARS else "")
             console.print(f"[dim]{escape(snippet)}[/dim]")
+        duplicate = duplicate_line(run, doc, operators)
+        if duplicate is not None:
+            console.print(duplicate)
         console.print()
         rules = rules_table(doc.stats, operators)
         if rules is not None:

@@ -187,6 +187,12 @@ class Operator(ABC, Generic[P]):
             raise NotImplementedError(f"{self.name} does not decide from stored columns")
         return Decision(stored.select(decide(self.rules(), self.rule_route())).to_series())
 
+    def similarity(self, text: str, other: str) -> float | None:
+        """How alike two documents are by this stage's own measure (a dedup stage: the one it
+        compared), for `curate explain` to show a duplicate beside its survivor. None: the
+        stage does not compare documents."""
+        return None
+
     def explain(self, stored: pl.DataFrame) -> list[Explanation]:
         """Tables `curate explain` shows for one document (`stored`: its stats/ row), beyond
         the rules and signals it shows for every stage."""

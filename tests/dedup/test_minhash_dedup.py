@@ -146,3 +146,19 @@ def test_bad_parameters_name_their_key(tmp_path: Path, params: dict, message: st
     with pytest.raises(ConfigError) as error:
         make_config(tmp_path, [{"op": "minhash_dedup", **params}])
     assert str(error.value).startswith(message)
+
+
+def test_explain_shows_a_near_duplicate_beside_its_survivor(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from curate.cli.main import main
+    from curate.ops.dedup.minhash import MinHashDedup, MinHashDedupParams
+
+    copy = edited(FOX, "in town", "in the town")
+    write_corpus(tmp_path / "in", [[FOX], [copy]])
+    outcome(tmp_path)
+    assert main(["explain", str(tmp_path / "run"), "d1-0"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    expected = MinHashDedup(MinHashDedupParams()).similarity(copy, FOX)
+    assert expected is not None and 0.8 < expected < 1
+    assert (f"a duplicate of d0-0 (similarity {expected:.3f} by minhash_dedup's own measure), "
+            "which was kept") in out

@@ -27,7 +27,7 @@ from curate.ops.dedup.spill import Phases, node_ids, source_of
 from curate.ops.dedup.survivors import attach_attributes, choose_survivors, read_state
 from curate.ops.dedup.verify import attach_first_set, keep_similar
 from curate.params import param
-from curate.text.shingles import list_series, shingle_hashes
+from curate.text.shingles import list_series, shingle_hashes, shingle_sets
 
 # Rows (document × band bucket entries, or directed edges) one partition holds at most:
 # about 100 MB in memory.
@@ -133,6 +133,14 @@ class MinHashDedup(GlobalOperator[MinHashDedupParams]):
 
     name = "minhash_dedup"
     reserve_role = "near_dedup"
+
+    def similarity(self, text: str, other: str) -> float | None:
+        """The Jaccard similarity of the two texts' shingle sets, as this stage measures it
+        (its n-grams and tokenization)."""
+        p = self.params
+        sets = shingle_sets(pl.Series([text, other]), p.ngram, p.tokenization, self.context.seed)
+        a, b = (set(x) for x in sets.to_list())
+        return len(a & b) / len(a | b) if a | b else 1.0
     signals = ("dup_cluster", "dup_cluster_size")
     rejection_columns = ("dup_of",)
 

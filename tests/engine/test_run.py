@@ -109,3 +109,10 @@ def test_inputs_with_different_columns_give_output_folders_of_one_schema(tmp_pat
     table = ds.dataset(str(tmp_path / "run" / "curated")).to_table()
     assert {"title", "url"} <= set(table.column_names)  # pyarrow keeps both columns too
     assert table.num_rows == 2
+    import duckdb
+    import pandas as pd
+
+    assert {"title", "url"} <= set(pd.read_parquet(tmp_path / "run" / "curated").columns)
+    found = duckdb.sql(f"select id, title, url from '{tmp_path}/run/curated/*.parquet' "
+                       "order by id").fetchall()
+    assert found == [("a", "T", None), ("b", None, "u")]

@@ -209,13 +209,16 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None,
 
 def apply_sets(raw: dict[str, Any], sets: list[str]) -> None:
     """Apply `--set` values to a parsed pipeline file: `pipeline.output=runs/b`,
-    `engine.kind=local`, `finetune.seeds=[0, 1]` or `STAGE.PARAM=VALUE` for the stage of that
-    name (its op, when unnamed); a value is read as TOML (`0.5`, `["zh"]`), else as text."""
+    `engine.kind=local`, `finetune.seeds=[0, 1]` or `[stage.]STAGE.PARAM=VALUE` for the stage
+    of that name (its op, when unnamed); a value is read as TOML (`0.5`, `["zh"]`), else as
+    text."""
     for text in sets:
         target, sep, value = text.partition("=")
         path = [p.strip() for p in target.split(".")]
         if not sep or len(path) < 2 or not all(path):
             raise ConfigError(f"--set {text}: expected TABLE.KEY=VALUE or STAGE.PARAM=VALUE")
+        if path[0] == "stage" and len(path) > 2:  # stage.NAME.PARAM
+            path = path[1:]
         if path[0] in ("pipeline", "engine", "finetune"):
             table = raw.setdefault(path[0], {})
         else:

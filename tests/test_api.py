@@ -48,7 +48,7 @@ def test_a_quiet_run_prints_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     toml = write_toml(tmp_path / "p.toml", '[pipeline]\nname = "tiny"\ninput = "in"\n'
                       'output = "run"\n[engine]\nkind = "local"\n[[stage]]\n'
                       'op = "length_filter"\nmin_chars = 10\n')
-    assert main(["run", str(toml), "--quiet"]) == 0
+    assert main(["run", str(toml), "--quiet", "--output", "elsewhere"]) == 0
     out = capsys.readouterr().out.strip()
     assert out.startswith("tiny: 2 rows in → 1 curated, 1 rejected in ")
-    assert out.endswith(f"report: {tmp_path / 'run' / 'report.html'}") and "\n" not in out
+    assert out.endswith(f"report: {tmp_path / 'elsewhere' / 'report.html'}") and "\n" not in out

@@ -103,7 +103,7 @@ def test_set_overrides_a_table_key_or_a_stage_parameter(tmp_path: Path) -> None:
     toml.write_text('[pipeline]\ninput = "in"\noutput = "run"\n[[stage]]\nop = "length_filter"\n'
                     '[[stage]]\nop = "language"\nname = "lang"\n', encoding="utf-8")
     config = load_config(toml, sets=["pipeline.output=runs/b", "engine.kind=local",
-                                     "length_filter.min_chars=50", 'lang.keep=["zh"]'])
+                                     "length_filter.min_chars=50", 'stage.lang.keep=["zh"]'])
     assert config.pipeline.output == "runs/b" and config.engine.kind == "local"
     assert config.stages[0].params.min_chars == 50 and config.stages[1].params.keep == ["zh"]
     with pytest.raises(ConfigError, match=r'--set lenght_filter.min_chars=5: lenght_filter: no '

@@ -42,7 +42,8 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     from curate.report import markdown_summary
     from curate.report.sections.ablation import verdict
 
-    config = load_config(args.pipeline, sets=args.sets)
+    sets = [*args.sets, *([f"pipeline.output={args.output}"] if args.output else [])]
+    config = load_config(args.pipeline, sets=sets)
     reporter = None if args.quiet else RichReporter(console)
     run = api.run(config, resume=args.resume, overwrite=args.overwrite, engine=args.engine,
                   num_cpus=args.num_cpus, reporter=reporter, progress=not args.quiet,
@@ -175,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", help="replace an existing run folder")
     run.add_argument("--engine", choices=["ray", "local"], help="override [engine].kind")
     run.add_argument("--num-cpus", type=int, help="override [engine].num_cpus")
+    run.add_argument("--output", help="the run folder (as --set pipeline.output=...)")
     run.add_argument("--quiet", action="store_true",
                      help="no progress bars; a one-line summary instead of the table")
     _add_sets(run)

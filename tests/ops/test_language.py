@@ -52,7 +52,7 @@ def test_newlines_do_not_break_prediction() -> None:
 def test_empty_text_has_no_language_and_is_rejected_as_empty() -> None:
     out = detect(["", "   ", None])
     assert out["lang"].to_list() == [None, None, None]
-    assert out[REASON].to_list() == ["empty"] * 3
+    assert out[REASON].to_list() == ["empty_text"] * 3
 
 
 def test_min_score_and_keep_all() -> None:

@@ -21,6 +21,7 @@ PROBE = """({
            .filter(p => p.querySelector('svg.main-svg .trace') !== null).length,
   traces: document.querySelectorAll('svg.main-svg g.trace').length,
   sections: document.querySelectorAll('section').length,
+  perSource: document.querySelector('section#inputs .js-plotly-plot') !== null,
   alerted: window.__alerted === true,
 })"""
 
@@ -53,6 +54,7 @@ def test_report_renders_offline_in_chromium(small_run: Path) -> None:
     assert value["plots"] >= 8 and value["drawn"] == value["plots"]
     assert value["traces"] >= value["plots"]
     assert value["sections"] == 10
+    assert value["perSource"]  # documents per input file, drawn
     assert value["alerted"] is False
     width, height = png_size(shot)
     assert width == 1280 and height > 2000

@@ -130,10 +130,10 @@ class Language(RowOperator[LanguageParams]):
                                   "codes are ISO 639, like zh, en, fr")
 
     def rules(self) -> list[Rule]:
-        """No text to identify (empty or blank: `empty`), a language not kept, then too low a
+        """No text to identify (empty or blank: `empty_text`), a language not kept, then too low a
         probability."""
         p = self.params
         rules = [rule("language", LANG_COLUMN, "not in", list(p.keep))] if p.keep else []
         # identify() gives no language to a text with nothing to read, and to nothing else.
-        return [rule("empty", LANG_COLUMN, "is null"), *rules,
+        return [rule("empty_text", LANG_COLUMN, "is null"), *rules,
                 rule("language_score", "lang_score", "<", p.min_score)]

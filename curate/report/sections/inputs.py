@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from curate.report import charts
 from curate.report.html import note, num, pct, table
 from curate.report.run import RunData
 from curate.report.sections.base import RenderContext, skipped
@@ -63,11 +64,16 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(data: dict[str, Any], ctx: RenderContext) -> str:
-    """The per-file table and the reasons × languages table."""
-    out = [table(["input file", "documents", "curated", "rejected", "kept"],
-                 [[f["input"], num(f["documents"]), num(f["curated"]), num(f["rejected"]),
-                   pct(f["kept_fraction"])] for f in data["files"]],
-                 numeric=[False, True, True, True, True])]
+    """A chart and a table per input file, and the reasons × languages table."""
+    files = data["files"]
+    out = [ctx.page.grid([charts.horizontal_stack(
+        [f["input"] for f in files],
+        {"curated": [f["curated"] for f in files], "rejected": [f["rejected"] for f in files]},
+        "Documents per input file", unit="documents")])]
+    out.append(table(["input file", "documents", "curated", "rejected", "kept"],
+                     [[f["input"], num(f["documents"]), num(f["curated"]), num(f["rejected"]),
+                       pct(f["kept_fraction"])] for f in files],
+                     numeric=[False, True, True, True, True]))
     if data["more_files"]:
         out.append(note(f"… and {data['more_files']:,} more input files (report.json has "
                         "the first ones only)."))

@@ -22,6 +22,8 @@ PROBE = """({
   traces: document.querySelectorAll('svg.main-svg g.trace').length,
   sections: document.querySelectorAll('section').length,
   perSource: document.querySelector('section#inputs .js-plotly-plot') !== null,
+  cards: Array.from(document.querySelectorAll('section#summary .card')).map(
+    c => [c.querySelector('.k').textContent, c.querySelector('.v').textContent]),
   alerted: window.__alerted === true,
 })"""
 
@@ -55,6 +57,10 @@ def test_report_renders_offline_in_chromium(small_run: Path) -> None:
     assert value["traces"] >= value["plots"]
     assert value["sections"] == 10
     assert value["perSource"]  # documents per input file, drawn
+    cards = {k: v for k, v in value["cards"]}
+    rows = {k: int(v.replace(",", "")) for k, v in cards.items() if k.endswith("rows")}
+    added = next((int(v.replace(",", "")) for k, v in cards.items() if k.startswith("added")), 0)
+    assert rows["input rows"] + added == rows["curated rows"] + rows["rejected rows"]
     assert value["alerted"] is False
     width, height = png_size(shot)
     assert width == 1280 and height > 2000

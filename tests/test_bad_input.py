@@ -160,3 +160,18 @@ def test_a_stage_reading_a_column_nothing_writes_fails_validation(
     assert_one_line(capsys.readouterr().err,
                     "stage[2] (select_top): needs column 'q_overall', which neither the input "
                     "nor an earlier stage has; add a quality_score stage before it")
+
+
+def test_validate_reports_every_problem_it_finds_before_work_at_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_corpus(tmp_path / "in", [["a document"]])
+    pl.DataFrame({"body": ["x"]}).write_parquet(tmp_path / "in" / "part-009.parquet")
+    (tmp_path / "p.toml").write_text(
+        LOCAL_PIPELINE + '[[stage]]\nop = "quality_score"\nmodel = "missing.bin"\n'
+        '[[stage]]\nop = "select_top"\nscore = "q_nothing"\n', encoding="utf-8")
+    assert main(["validate", str(tmp_path / "p.toml")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3 and all(line.startswith("error: ") for line in err)
+    assert "stage[2].model" in err[0] and "missing.bin: no such model file" in err[0]
+    assert "stage[3] (select_top): needs column 'q_nothing'" in err[1]
+    assert "part-009.parquet: no text column 'text'" in err[2]

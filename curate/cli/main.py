@@ -87,21 +87,13 @@ def _cmd_report(args: argparse.Namespace, console: Console) -> int:
 def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
     from curate.config import load_config
     from curate.engine.plan import make_plan
-    from curate.engine.preflight import (
-        check_run_folder,
-        check_shards,
-        check_stage_columns,
-        check_stage_files,
-    )
+    from curate.engine.preflight import check_all
     from curate.io import discover_shards
 
     config = load_config(args.pipeline, sets=args.sets)
     shards = discover_shards(config.input_path)
     print_warnings(config)
-    check_run_folder(config, shards)
-    check_stage_files(config, shards)
-    check_stage_columns(config, shards)
-    for i, reason in check_shards(config, shards).items():
+    for i, reason in check_all(config, shards).items():
         console.print(f"[yellow]will quarantine[/yellow] {shards[i]}: {reason}")
     console.print(f"[green]ok[/green] {args.pipeline}: {len(config.stages)} stages, "
                   f"{len(shards)} input shards, config hash {config.hash()}")

@@ -47,6 +47,30 @@ def _inside_input(config: PipelineConfig, path: Path) -> Path | None:
     return None
 
 
+def check_all(config: PipelineConfig, shards: list[Shard]) -> dict[int, str]:
+    """Every check that can be made before work: the run folder, the files stages name, the
+    columns stages read, each input shard's footer and columns. All problems are reported at
+    once, one line each (a ConfigError when any is about the config). Returns the shards to
+    quarantine (on_error = "quarantine")."""
+    found: list[CurateError] = []
+    for check in (check_run_folder, check_stage_files, check_stage_columns):
+        try:
+            check(config, shards)
+        except CurateError as exc:
+            found.append(exc)
+    unreadable: dict[int, str] = {}
+    try:
+        unreadable = check_shards(config, shards)
+    except CurateError as exc:
+        found.append(exc)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        kind = ConfigError if any(isinstance(e, ConfigError) for e in found) else DataError
+        raise kind("\n".join(str(e) for e in found))
+    return unreadable
+
+
 def check_run_folder(config: PipelineConfig, shards: list[Shard]) -> None:
     """Refuse a run folder that holds an input shard or the pipeline file, whose output the
     input spec would read, or whose path has glob characters. Raises ConfigError naming

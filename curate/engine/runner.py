@@ -14,10 +14,7 @@ from curate.config import PipelineConfig
 from curate.engine.executors import make_executor
 from curate.engine.plan import Pass, make_plan
 from curate.engine.preflight import (
-    check_run_folder,
-    check_shards,
-    check_stage_columns,
-    check_stage_files,
+    check_all,
     check_unique_ids,
     stand_in_summaries,
 )
@@ -97,10 +94,7 @@ def run_pipeline(
     started = time.perf_counter()
     shards = discover_shards(config.input_path)
     layout = RunLayout(config.output_path)
-    check_run_folder(config, shards)
-    check_stage_files(config, shards)
-    check_stage_columns(config, shards)
-    unreadable = check_shards(config, shards)
+    unreadable = check_all(config, shards)
     if len(unreadable) == len(shards):
         first = min(unreadable)
         raise CurateError(f"{config.input_path}: every input shard is unreadable "

@@ -29,16 +29,26 @@ def _groups(run: RunData, lf: pl.LazyFrame) -> list[dict[str, Any]]:
         counts = (rejected.group_by(*stage, "reason").len()
                   .sort(["len", *stage, "reason"], descending=[True] + [False] * (len(stage) + 1))
                   .head(MAX_REASONS).collect())
-        picked = first_by_hash(rejected, id_col, [], PER_GROUP, per=[*stage, "reason"])
+        rules = {(row.get("stage"), row["reason"]): _rule(run, row.get("stage"), row["reason"])
+                 for row in counts.iter_rows(named=True)}
+        # One scan picks every group's examples with the columns their rules compare.
+        wanted = [c for conditions, route in rules.values() if conditions
+                  for c in (*(x.signal for x in conditions),
+                            *(route.meta.root_names() if route is not None else []))]
+        picked = first_by_hash(rejected, id_col, [c for c in dict.fromkeys(wanted)
+                                                  if c in run.stats_schema],
+                               PER_GROUP, per=[*stage, "reason"])
         for row in counts.iter_rows(named=True):
             match = pl.col("reason") == row["reason"]
             if stage:
                 match &= pl.col("stage") == row["stage"]
-            ids = picked.filter(match)[id_col].cast(pl.String).to_list()
+            mine = picked.filter(match)
             where = f" · {row['stage']}" if stage else ""
             groups.append({"title": f"rejected: {row['reason']}{where}", "kind": "reason",
-                           "documents": row["len"], "ids": ids,
-                           "extra": _rule_values(run, lf, row.get("stage"), row["reason"], ids)})
+                           "documents": row["len"],
+                           "ids": mine[id_col].cast(pl.String).to_list(),
+                           "extra": _rule_values(run, mine,
+                                                 *rules[(row.get("stage"), row["reason"])])})
     dims = dimensions(run)
     if dims:
         score = dims[0]
@@ -58,29 +68,34 @@ def _groups(run: RunData, lf: pl.LazyFrame) -> list[dict[str, Any]]:
     return groups
 
 
-def _rule_values(run: RunData, lf: pl.LazyFrame, stage: str | None, reason: str,
-                 ids: list[str]) -> dict[str, dict[str, str]]:
-    """Per example: each signal of the rule that rejected it, with the test it failed
-    (`0.42 (> 0.3)`, the zh threshold for a row the rules judged as Chinese)."""
+def _rule(run: RunData, stage: str | None, reason: str) -> tuple[list[Any], pl.Expr | None]:
+    """The conditions of the rule that gives `reason` in `stage`, and the expression that
+    routes a row to the Chinese thresholds (None when the rules have none)."""
     op = run.operator(stage) if stage else None
-    conditions = [c for r in (op.rules() if op else []) if r.reason == reason
-                  for c in r.conditions]
-    signals = [c.signal for c in conditions if c.signal in run.stats_schema]
-    if not signals or not ids:
-        return {}
+    if op is None:
+        return [], None
+    conditions = [c for r in op.rules() if r.reason == reason for c in r.conditions
+                  if c.signal in run.stats_schema]
     route = op.rule_route()
     if route is not None and not set(route.meta.root_names()) <= set(run.stats_schema):
         route = None
-    id_col = run.id_column
-    rows = lf.filter(pl.col(id_col).cast(pl.String).is_in(ids)).select(
-        pl.col(id_col).cast(pl.String), *dict.fromkeys(signals),
-        *([route.fill_null(False).alias("__zh")] if route is not None else [])).collect()
+    return conditions, route
+
+
+def _rule_values(run: RunData, rows: pl.DataFrame, conditions: list[Any],
+                 route: pl.Expr | None) -> dict[str, dict[str, str]]:
+    """Per example (`rows`, with the columns the rule compares): each signal of the rule
+    that rejected it, with the test it failed (`0.42 (> 0.3)`; the zh threshold for a row
+    the rules judged as Chinese)."""
+    if not conditions or not rows.height:
+        return {}
+    zh = rows.select(route.fill_null(False)).to_series() if route is not None \
+        else pl.Series([False] * rows.height)
     found: dict[str, dict[str, str]] = {}
-    for values in rows.iter_rows(named=True):
-        zh = bool(values.get("__zh", False))
-        found[values[id_col]] = {
-            f"{c.signal}:": f"{_value(values.get(c.signal))} ({c.describe(zh)})"
-            for c in conditions if c.signal in values}
+    for values, is_zh in zip(rows.iter_rows(named=True), zh, strict=True):
+        found[str(values[run.id_column])] = {
+            f"{c.signal}:": f"{_value(values.get(c.signal))} ({c.describe(bool(is_zh))})"
+            for c in conditions}
     return found
 
 

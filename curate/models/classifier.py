@@ -26,7 +26,7 @@ import numpy as np
 
 from curate.errors import CurateError
 from curate.models.linear import LinearClassifier, LinearOptions
-from curate.text.segment import segment_zh
+from curate.text.segment import words_lines_zh
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
@@ -41,16 +41,16 @@ def fasttext_line(text: str) -> str:
     """`text` as a model reads it: one lower-cased line of tokens, Chinese segmented."""
     text = _SPACE.sub(" ", text).strip().lower()
     if _HAN.search(text):
-        text = " ".join(segment_zh([text])[0])
+        text = words_lines_zh([text])[0]
     return text
 
 
 def fasttext_lines(texts: Sequence[str]) -> list[str]:
-    """fasttext_line of each text, with jieba called once for the batch of Chinese texts."""
+    """fasttext_line of each text, the Chinese ones segmented in one batch."""
     flat = [_SPACE.sub(" ", t).strip().lower() for t in texts]
     zh = [i for i, t in enumerate(flat) if _HAN.search(t)]
-    for i, words in zip(zh, segment_zh(flat[i] for i in zh), strict=True):
-        flat[i] = " ".join(words)
+    for i, line in zip(zh, words_lines_zh([flat[i] for i in zh]), strict=True):
+        flat[i] = line
     return flat
 
 

@@ -2,7 +2,8 @@
 word splitter (`WORD_PATTERN`) for everything else.
 
 jieba is pure Python (about 1-2 MB/s for plain cutting, 0.4 MB/s with part-of-speech tags),
-so operators call it only for the rows that need it, and in batches.
+so its dictionary-only cut, the one every model stage reads Chinese by, runs compiled
+(`curate.text.zh_cut`, the same tokens); the HMM and the tagger stay jieba's own.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 _LOCK = threading.Lock()
@@ -43,15 +44,28 @@ def jieba_words(text: str, hmm: bool = False) -> list[str]:
     `hmm=False` (jieba's dictionary-only mode) is faster and enough for counting words; the
     HMM guesses unknown words (names) and is what the `segment` annotator uses.
     """
-    tokenizer, _ = _load()
-    return [w for w in tokenizer.cut(text, HMM=hmm) if _WORDLIKE.search(w)]
+    return segment_zh([text], hmm)[0]
 
 
 def segment_zh(texts: Iterable[str], hmm: bool = False) -> list[list[str]]:
     """jieba words of each text (see `jieba_words`)."""
+    if not hmm:
+        from curate.text import zh_cut
+
+        if zh_cut.AVAILABLE:  # a word never holds a space: split the joined lines
+            return [line.split(" ") if line else [] for line in zh_cut.words_lines(list(texts))]
     tokenizer, _ = _load()
     search = _WORDLIKE.search
     return [[w for w in tokenizer.cut(t, HMM=hmm) if search(w)] for t in texts]
+
+
+def words_lines_zh(texts: Sequence[str]) -> list[str]:
+    """The jieba words of each text (dictionary-only, see `jieba_words`) joined by spaces."""
+    from curate.text import zh_cut
+
+    if zh_cut.AVAILABLE:
+        return zh_cut.words_lines(texts)
+    return [" ".join(words) for words in segment_zh(texts)]
 
 
 def pos_tag_zh(texts: Iterable[str]) -> list[list[tuple[str, str]]]:

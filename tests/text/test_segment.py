@@ -66,3 +66,30 @@ def test_compiled_zh_word_counts_equal_jieba() -> None:
     for got, want in zip(fast, slow.T, strict=True):
         assert got.tolist() == want.tolist()
     assert fast[0].tolist()[0] == len(jieba_words(texts[0]))
+
+
+MIXED = [
+    "我们在北京大学学习，天气很好！", "iPhone15发布了，售价5999元。ABC公司CEO说：“很好”。",
+    "２０２４年，Ⅱ期工程。", "", "  \n", "中华人民共和国成立于1949年10月1日。", "哈哈哈哈哈哈",
+    "C++和C#是编程语言，3.14是圆周率，100%正确。", "ㄅㄆㄇ注音符号与日本語のテキスト",
+    "e-mail: a_b@c.com，网址 www.example.cn/path?q=1", "結婚的和尚未結婚的", "𠀀𠀁生僻字",
+]
+
+
+def test_compiled_cut_gives_jiebas_words() -> None:
+    from curate.text import zh_cut
+
+    tokenizer, _ = segment_module._load()
+    want = [" ".join(w for w in tokenizer.cut(t, HMM=False) if segment_module._WORDLIKE.search(w))
+            for t in MIXED]
+    assert zh_cut.words_lines(MIXED) == want
+    assert segment_zh(MIXED) == [line.split(" ") if line else [] for line in want]
+
+
+def test_compiled_cut_in_small_chunks_gives_the_same_words(monkeypatch) -> None:
+    from curate.text import zh_cut
+
+    whole = zh_cut.words_lines(MIXED)
+    monkeypatch.setattr(zh_cut, "CHUNK_CHARS", 7)
+    assert zh_cut.words_lines(MIXED) == whole
+    assert zh_cut.words_lines([]) == []

@@ -168,3 +168,31 @@ def test_character_runs(rules: str, inside: str, outside: str) -> None:
 def test_character_runs_ignore_spaces_and_short_runs() -> None:
     out = char_rep(["aaaa bbbb" + " " * 20 + "cdefgh"], "en")
     assert out["char_run_ratio"][0] == 0.0
+
+
+def _reference(text: str, n: int = 10, min_run: int = 5) -> tuple[float, float]:
+    """The two measures in plain Python: ROOTS' ratio, and the run share with spaces skipped."""
+    from collections import Counter
+    from itertools import groupby
+    from math import floor, sqrt
+
+    from curate.ops.filters.char_repetition import SEPARATORS, SPACES
+
+    grams = Counter(text[i:i + n] for i in range(len(text) - n + 1))
+    positions = sum(grams.values())
+    repeated = sorted((c for c in grams.values() if c > 1), reverse=True)
+    k = min(floor(sqrt(len(grams))), len(repeated))
+    rep = sum(repeated[:k]) / positions if positions else 0.0
+    chars = [c for c in text if c not in SPACES]
+    runs = [len(list(g)) for c, g in groupby(chars) if c not in SEPARATORS]
+    inside = sum(r for r in runs if r >= min_run)
+    return rep, inside / len(chars) if chars else 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "", "ab" * 50, "a a a a a b", "-----=====……", "哈哈哈哈哈，好的好的好的好的好的好的好的好的",
+    "The cat sat on the mat. The cat sat on the mat. The dog did not.", "😀" * 12 + "e\u0301" * 8,
+])
+def test_char_repetition_measures_equal_their_plain_definitions(text: str) -> None:
+    out = char_rep([text], "en")
+    assert (out["char_rep_ratio"][0], out["char_run_ratio"][0]) == pytest.approx(_reference(text))

@@ -8,16 +8,17 @@ run rule rejected was rejected for one separator line (bench/realdata.py)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
 from curate.params import param, threshold
-from curate.text import repeated_ngrams, token_table
-from curate.text.ngrams import DOC, KEY, per_doc
+from curate.text.zh_cut import jit
 
 
 @dataclass
@@ -52,8 +53,7 @@ class CharRepetition(RoutedFilter[CharRepetitionParams]):
     def transform(self, batch: pl.DataFrame) -> pl.DataFrame:
         p = self.params
         batch = self.with_rule_lang(batch)
-        chars = batch.select(self.text.fill_null("").str.split("")).to_series()
-        rep, run = char_repetition(chars, p.rep_len, p.min_run)
+        rep, run = char_repetition(batch.select(self.text).to_series(), p.rep_len, p.min_run)
         batch = batch.with_columns(rep.alias("char_rep_ratio"), run.alias("char_run_ratio"))
         return batch.with_columns(decide(self.rules(), self.zh()))
 
@@ -67,71 +67,94 @@ class CharRepetition(RoutedFilter[CharRepetitionParams]):
         ]
 
 
-def char_repetition(chars: pl.Series, rep_len: int, min_run: int) -> tuple[pl.Series, pl.Series]:
-    """Per document (a list of its characters): the ROOTS repetition ratio of character
-    `rep_len`-grams, and the share of non-space characters in runs of `min_run`+ equal ones.
+def char_repetition(texts: pl.Series, rep_len: int, min_run: int) -> tuple[pl.Series, pl.Series]:
+    """Per text: the ROOTS repetition ratio of character `rep_len`-grams, and the share of
+    non-space characters in runs of `min_run`+ equal ones (spaces skipped: "a a a a a" is a
+    run; separator characters' runs do not count).
 
     Repetition ratio: with the n-grams counted, the occurrences of the k most frequent ones,
     k = min(floor(sqrt(#distinct n-grams)), #n-grams occurring more than once), divided by
-    all occurrences.
+    all occurrences. Counted per text in a compiled loop over code points.
     """
-    n_docs = chars.len()
-    table = token_table(chars)
-    non_space = table.filter(~pl.col("h").is_in(_space_hashes().implode()))
-    total_chars = per_doc(n_docs, non_space.group_by(DOC).len(), "len")
-    runs = (
-        non_space.with_columns(pl.struct(DOC, "h").rle_id().alias("run"))
-        .with_columns(pl.len().over("run").alias("run_len"))
-        .filter((pl.col("run_len") >= min_run) & ~pl.col("h").is_in(_separator_hashes().implode()))
-        .group_by(DOC).len()
-    )
-    run_ratio = _div(per_doc(n_docs, runs, "len"), total_chars)
-
-    per_len = table.group_by(DOC).len()
-    positions = per_doc(n_docs, per_len, "len") - (rep_len - 1)
-    positions = positions.clip(lower_bound=0)
-    groups = None
-    for n, cand in repeated_ngrams(table, rep_len, min_n=rep_len):
-        if n == rep_len:
-            groups = cand.group_by(DOC, KEY).agg(pl.len().alias("count"))
-    assert groups is not None
-    per_group = groups.with_columns(
-        # distinct n-grams = positions - sum(count - 1) over repeated n-grams
-        (pl.col("count") - 1).sum().over(DOC).alias("extra"),
-        pl.len().over(DOC).alias("n_rep"),
-    )
-    per_group = per_group.join(
-        pl.DataFrame({DOC: pl.int_range(n_docs, dtype=pl.UInt32, eager=True),
-                      "positions": positions}), on=DOC, how="left",
-    ).with_columns(
-        pl.min_horizontal(
-            (pl.col("positions") - pl.col("extra")).cast(pl.Float64).sqrt().floor(),
-            pl.col("n_rep"),
-        ).alias("k")
-    )
-    top = (
-        per_group.sort(DOC, "count", descending=[False, True])
-        .with_columns(pl.int_range(pl.len()).over(DOC).alias("rank"))
-        .filter(pl.col("rank") < pl.col("k"))
-        .group_by(DOC).agg(pl.col("count").sum().alias("top"))
-    )
-    rep_ratio = _div(per_doc(n_docs, top, "top"), positions)
-    return rep_ratio, run_ratio
+    values = texts.fill_null("").to_list()
+    lengths = np.array([len(t) for t in values], dtype=np.int64)
+    codes = np.frombuffer("".join(values).encode("utf-32-le"), dtype=np.uint32)
+    rep = np.zeros(len(values))
+    run = np.zeros(len(values))
+    if len(codes):
+        space = np.isin(codes, _codes(SPACES))
+        separator = np.isin(codes, _codes(SEPARATORS))
+        _measure(codes.astype(np.uint64), lengths, space, separator, rep_len, min_run, rep, run)
+    return pl.Series(rep, dtype=pl.Float64), pl.Series(run, dtype=pl.Float64)
 
 
 # Characters that draw rules and pauses when repeated (Markdown's ---, *** and ___ among them).
 SEPARATORS = "-_=~*+#.·•…—–―─━═～－＝＿＊。"
+# FNV-1a over code points: the key of a character n-gram.
+_H0 = np.uint64(0xCBF29CE484222325)
+_P = np.uint64(0x100000001B3)
 
 
-def _separator_hashes() -> pl.Series:
-    return pl.Series(list(SEPARATORS)).hash()
+SPACES = " \n\t\r\u3000\xa0"  # not part of a run, nor between its characters
 
 
-def _space_hashes() -> pl.Series:
-    return pl.Series([" ", "\n", "\t", "\r", "\u3000", "\xa0"]).hash()
+def _codes(chars: str) -> np.ndarray:
+    return np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32)
 
 
-def _div(num: pl.Series, den: pl.Series) -> pl.Series:
-    return pl.select(
-        pl.when(pl.lit(den) > 0).then(pl.lit(num) / pl.lit(den)).otherwise(0.0)
-    ).to_series()
+@jit
+def _measure(codes: np.ndarray, lengths: np.ndarray, space: np.ndarray, separator: np.ndarray,
+             rep_len: int, min_run: int, rep: np.ndarray,
+             run: np.ndarray) -> None:  # pragma: no cover
+    start = 0
+    for d in range(len(lengths)):
+        end = start + lengths[d]
+        # Runs of one character among the non-space characters.
+        total = 0
+        inside = 0
+        length = 0
+        last = -1
+        for k in range(start, end + 1):
+            if k < end and space[k]:
+                continue
+            if k < end and length and codes[k] == codes[last]:
+                length += 1
+            else:
+                if length >= min_run and not separator[last]:
+                    inside += length
+                length = 1
+            if k < end:
+                total += 1
+                last = k
+        run[d] = inside / total if total > 0 else 0.0
+        # Repeated character n-grams (spaces included).
+        positions = lengths[d] - rep_len + 1
+        if positions > 0:
+            keys = np.empty(positions, dtype=np.uint64)
+            for i in range(positions):
+                h = _H0
+                for k in range(start + i, start + i + rep_len):
+                    h = (h ^ codes[k]) * _P
+                keys[i] = h
+            keys.sort()
+            counts = np.empty(positions, dtype=np.int64)
+            repeated = 0
+            extra = 0
+            i = 0
+            while i < positions:
+                j = i + 1
+                while j < positions and keys[j] == keys[i]:
+                    j += 1
+                if j - i > 1:
+                    counts[repeated] = j - i
+                    repeated += 1
+                    extra += j - i - 1
+                i = j
+            top = 0
+            if repeated:
+                top_k = min(math.floor(math.sqrt(float(positions - extra))), repeated)
+                best = np.sort(counts[:repeated])[::-1]
+                for r in range(top_k):
+                    top += best[r]
+            rep[d] = top / positions
+        start = end

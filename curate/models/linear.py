@@ -112,9 +112,10 @@ def _char_grams(tokens: pl.DataFrame, longest: int) -> list[pl.DataFrame]:
     return out
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """a·b by numpy's own pairwise summation: the same bits whatever BLAS threads exist."""
-    return float(np.multiply(a, b).sum())
+def _dot(a: np.ndarray, b: np.ndarray, scratch: np.ndarray | None = None) -> float:
+    """a·b by numpy's own pairwise summation: the same bits whatever BLAS threads exist
+    (`scratch`, an array like `a`, saves allocating the products)."""
+    return float(np.multiply(a, b, out=scratch).sum())
 
 
 def lbfgs(objective: Callable[[np.ndarray], tuple[float, np.ndarray]], start: np.ndarray,
@@ -123,39 +124,48 @@ def lbfgs(objective: Callable[[np.ndarray], tuple[float, np.ndarray]], start: np
     Numerical Optimization, algorithm 7.4) and a backtracking Armijo line search.
 
     Plain numpy, so it costs little per step on a million parameters (scipy's L-BFGS-B spends
-    most of its time in bound handling there) and is reproducible."""
+    most of its time in bound handling there) and is reproducible. The two-loop recursion
+    works in place on two scratch vectors: the same operations in the same order, without a
+    fresh million-element array per step."""
     x = start
     loss, grad = objective(x)
     steps: list[tuple[np.ndarray, np.ndarray, float]] = []  # (s, y, 1 / y.s)
+    direction, scratch = np.empty_like(x), np.empty_like(x)
+
+    def dot(a: np.ndarray, b: np.ndarray) -> float:
+        return _dot(a, b, scratch)
+
     for _ in range(max_iter):
-        direction = -grad
+        np.negative(grad, out=direction)
         coefficients = []
         for s, y, rho in reversed(steps):
-            a = rho * _dot(s, direction)
-            direction = direction - a * y
+            a = rho * dot(s, direction)
+            direction -= np.multiply(a, y, out=scratch)
             coefficients.append(a)
         if steps:
             s, y, _ = steps[-1]
-            direction = direction * (_dot(s, y) / _dot(y, y))
+            direction *= dot(s, y) / dot(y, y)
         for (s, y, rho), a in zip(steps, reversed(coefficients), strict=True):
-            direction = direction + (a - rho * _dot(y, direction)) * s
-        slope = _dot(grad, direction)
+            direction += np.multiply(a - rho * dot(y, direction), s, out=scratch)
+        slope = dot(grad, direction)
         if slope >= 0:  # not a descent direction: start the memory afresh
             steps.clear()
-            direction, slope = -grad, -_dot(grad, grad)
+            np.negative(grad, out=direction)
+            slope = -dot(grad, grad)
         step = 1.0
         while True:
-            trial = x + step * direction
+            trial = x + np.multiply(step, direction, out=scratch)
             trial_loss, trial_grad = objective(trial)
             if trial_loss <= loss + 1e-4 * step * slope or step < 1e-10:
                 break
             step *= 0.5
         s, y = trial - x, trial_grad - grad
-        if _dot(s, y) > 1e-12:
-            steps.append((s, y, 1.0 / _dot(s, y)))
+        sy = dot(s, y)
+        if sy > 1e-12:
+            steps.append((s, y, 1.0 / sy))
             del steps[:-memory]
         x, loss, grad = trial, trial_loss, trial_grad
-        if float(np.abs(grad).max()) < 1e-7:
+        if max(float(grad.max()), -float(grad.min())) < 1e-7:
             break
     return x
 
@@ -185,6 +195,9 @@ class LinearClassifier:
         if len(names) < 2:
             raise CurateError(f"a classifier needs two labels at least, got {len(names)}")
         x = hashed_features(lines, options)
+        # x.T as its own CSR matrix: the same sums in the same order as x.T @ r over x's CSC
+        # view, written row by row instead of scattered over the gradient.
+        xt = x.T.tocsr()
         index = {name: i for i, name in enumerate(names)}
         y = np.array([index[label] for label in labels])
         n, classes = x.shape[0], len(names)
@@ -200,7 +213,7 @@ class LinearClassifier:
             loss = (log_norm - scores[np.arange(n), y]).mean()
             loss += 0.5 * options.l2 * _dot(flat[:size], flat[:size])
             residual = (_softmax(scores) - onehot) / n
-            grad_w = np.asarray(x.T @ residual) + options.l2 * w
+            grad_w = np.asarray(xt @ residual) + options.l2 * w
             return loss, np.concatenate([grad_w.ravel(), residual.sum(axis=0)])
 
         flat = lbfgs(loss_and_gradient, np.zeros(size + classes), options.max_iter)

@@ -43,11 +43,19 @@ class PipelineSection:
         False, "every curated row carries its input text as TEXT_original (by default only "
         "the rows a cleaner changed; rejected rows always hold their input text)")
     id_column: str = param("id", "column holding document ids (derived when absent)")
+    source_column: str | None = param(
+        None, "column of the input naming each document's source (a crawl, a site, a "
+        "dataset): the report shows documents, curated, rejected and rejection reasons per "
+        "value")
     seed: int = param(0, "seed for every random choice, so runs are reproducible")
     max_rows_per_shard: int = param(100_000, "most rows in one output shard")
     max_doc_bytes: int = param(
         MAX_DOC_BYTES, "documents whose text is larger (UTF-8 bytes) are rejected on read as "
         "too_large, before any operator sees them")
+    output_format: Literal["parquet", "jsonl", "jsonl.gz"] = param(
+        "parquet", "parquet: the run folder's Parquet only; jsonl or jsonl.gz: curated/ and "
+        "rejected/ also exported as (gzip-compressed) JSON lines into export/curated/ and "
+        "export/rejected/, one file per Parquet shard, the same columns")
     on_error: Literal["fail", "quarantine"] = param(
         "fail", "an unreadable input shard (damaged, wrong schema, bad JSON line): fail the "
         "run, or quarantine it (skip it, list it in the manifest and report) and go on")

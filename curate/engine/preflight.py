@@ -19,6 +19,7 @@ from curate.io import check_shard, fs, write_shard
 from curate.io.corpus import is_glob
 from curate.io.shards import Shard, shard_columns
 from curate.ops import REGISTRY, Operator
+from curate.params import suggest
 from curate.runfolder import InputShard, RunLayout
 
 
@@ -53,7 +54,8 @@ def check_all(config: PipelineConfig, shards: list[Shard]) -> dict[int, str]:
     once, one line each (a ConfigError when any is about the config). Returns the shards to
     quarantine (on_error = "quarantine")."""
     found: list[CurateError] = []
-    for check in (check_run_folder, check_stage_files, check_stage_columns):
+    for check in (check_run_folder, check_stage_files, check_stage_columns,
+                  check_source_column):
         try:
             check(config, shards)
         except CurateError as exc:
@@ -90,7 +92,7 @@ def check_run_folder(config: PipelineConfig, shards: list[Shard]) -> None:
     if config.path.resolve().is_relative_to(out):
         raise ConfigError(f"pipeline.output: run folder {run_dir} contains the pipeline file "
                           f"{config.path}")
-    for written in RunLayout(run_dir).written_examples():
+    for written in RunLayout(run_dir).written_examples(config.pipeline.output_format):
         where = _inside_input(config, written)
         if where is not None:
             raise ConfigError(f"pipeline.output: run folder {run_dir} is inside the input "
@@ -145,6 +147,22 @@ def check_stage_columns(config: PipelineConfig, shards: list[Shard]) -> None:
                               f"{missing[0]!r}, which neither the input nor an earlier stage "
                               f"has{hint}")
         available |= own
+
+
+def check_source_column(config: PipelineConfig, shards: list[Shard]) -> None:
+    """The `source_column` the report counts by is a column of the input (of at least one
+    shard: in the others it is null). Skipped when an input shard's columns cannot be known
+    before reading it. Raises ConfigError naming `pipeline.source_column`."""
+    column = config.pipeline.source_column
+    if column is None:
+        return
+    columns = [shard_columns(s) for s in shards]
+    if any(c is None for c in columns):
+        return
+    names = list(dict.fromkeys(c for cs in columns for c in cs or []))
+    if column not in names:
+        raise ConfigError(f'pipeline.source_column: no input shard has a column "{column}"'
+                          f"{suggest(column, names)} (columns: {', '.join(names)})")
 
 
 def check_installed(config: PipelineConfig) -> None:

@@ -26,6 +26,7 @@ from curate.io.shards import shard_size
 from curate.ops.base import FitContext
 from curate.runfolder import InputShard, Manifest, RunLayout, ShardResult
 from curate.runfolder.columns import unify_columns
+from curate.runfolder.export import export_jsonl
 from curate.runfolder.state import write_state
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ def run_pipeline(
         raise CurateError(f"{config.input_path}: corpus is empty (0 rows in {read} shards)")
     for folder in ("curated", "rejected"):
         unify_columns(layout.files(folder))
+    export_jsonl(layout, config.pipeline.output_format)
     manifest.finish()
     manifest.save()
     shutil.rmtree(layout.work, ignore_errors=True)

@@ -487,6 +487,39 @@ def write_chunked(df: pl.DataFrame, folder: Path, stem: str, max_rows: int) -> l
     return paths
 
 
+# Rows serialized at a time by `write_jsonl` (the shard is never held twice as JSON text).
+JSONL_CHUNK_ROWS = 10_000
+# Characters JSON allows raw inside a string that Python's str.splitlines() (and so a naive
+# line reader) takes for line ends: written escaped, so a line is always one row.
+LINE_BREAKS_IN_STRINGS = {"\u0085": b"\\u0085", "\u2028": b"\\u2028", "\u2029": b"\\u2029"}
+
+
+def write_jsonl(df: pl.DataFrame, path: Path) -> None:
+    """Write `df` to `path` as JSON lines, one object per row with every column (null where
+    missing; NaN and infinities as null, binary columns as base64 text), gzip-compressed when
+    the name ends in .gz; atomically, and the same bytes for the same frame (a gzip header
+    without file name or time)."""
+    binary = [c for c, t in df.schema.items() if t == pl.Binary]
+    df = df.with_columns(pl.col(binary).bin.encode("base64")) if binary else df
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as raw:
+            gzipped = path.name.endswith(".gz")
+            out = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6,
+                                mtime=0) if gzipped else raw
+            for chunk in df.iter_slices(JSONL_CHUNK_ROWS):
+                buffer = io.BytesIO()
+                chunk.write_ndjson(buffer)
+                data = buffer.getvalue()
+                for char, escaped in LINE_BREAKS_IN_STRINGS.items():
+                    data = data.replace(char.encode(), escaped)
+                out.write(data)
+            if gzipped:
+                out.close()
+
+    atomic_write(path, write)
+
+
 def corpus_path(spec: str | Path, base: Path = Path(".")) -> Path:
     """Where a corpus named in a config lives: `spec` resolved against `base`, and a run
     folder stands for its curated shards."""

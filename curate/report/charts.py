@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 # Colours: all documents (before), curated (after), rejected, a second run, targets.
 ALL = "#9aa7b8"
@@ -76,23 +77,65 @@ def histogram(edges: Sequence[float], series: dict[str, Sequence[int]], title: s
               colors: Sequence[str] = (ALL, KEPT), x_title: str = "") -> go.Figure:
     """Step histograms (one per series) over shared bin edges, with threshold lines."""
     fig = go.Figure()
+    _steps(fig, edges, series, colors)
+    _marks(fig, thresholds, log_x, "x", "paper")
+    fig.update_xaxes(type="log" if log_x else "linear", title=label(x_title))
+    fig.update_yaxes(title="documents", rangemode="tozero")
+    return _layout(fig, title)
+
+
+def histogram_panels(edges: Sequence[float],
+                     panels: Sequence[tuple[str, dict[str, Sequence[int]],
+                                            Sequence[tuple[float, str]]]],
+                     title: str, log_x: bool = False, colors: Sequence[str] = (ALL, KEPT),
+                     x_title: str = "") -> go.Figure:
+    """Step histograms over shared bin edges in panels stacked on one x axis, each panel
+    (title, series, threshold lines) with its own thresholds: a signal whose threshold
+    depends on the row's language, one panel per rule set."""
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.14,
+                        subplot_titles=[label(name) for name, _, _ in panels])
+    fig.update_annotations(font={"size": 11})  # the panel titles
+    for row, (_, series, thresholds) in enumerate(panels, start=1):
+        _steps(fig, edges, series, colors, row=row)
+        axis = "" if row == 1 else str(row)
+        _marks(fig, thresholds, log_x, f"x{axis}", f"y{axis} domain")
+        fig.update_yaxes(title="documents", rangemode="tozero", row=row, col=1)
+    fig.update_xaxes(type="log" if log_x else "linear")
+    fig.update_xaxes(title=label(x_title), row=len(panels), col=1)
+    fig = _layout(fig, title, height=HEIGHT + 180 * (len(panels) - 1))
+    # The first panel's title sits where the legend would: lift the legend above it.
+    fig.update_layout(margin={"t": 88}, legend={"y": 1.08})
+    return fig
+
+
+def _steps(fig: go.Figure, edges: Sequence[float], series: dict[str, Sequence[int]],
+           colors: Sequence[str], row: int | None = None) -> None:
+    """One step trace per series, in panel `row` of a figure of panels (whose legend shows
+    the series once, toggling them in every panel)."""
     for (name, counts), color in zip(series.items(), colors, strict=False):
-        fig.add_trace(go.Scatter(
+        trace = go.Scatter(
             x=list(edges), y=[*counts, counts[-1] if counts else 0], name=label(name),
             mode="lines", line={"shape": "hv", "color": color, "width": 1.5},
             fill="tozeroy", opacity=0.6,
             hovertemplate="from %{x:,.4g}: %{y:,}<extra>" + label(name) + "</extra>",
-        ))
+        )
+        if row is None:
+            fig.add_trace(trace)
+        else:
+            trace.update(legendgroup=label(name), showlegend=row == 1)
+            fig.add_trace(trace, row=row, col=1)
+
+
+def _marks(fig: go.Figure, thresholds: Sequence[tuple[float, str]], log_x: bool, xref: str,
+           yref: str) -> None:
+    """A dashed line and a label per threshold, on the axes `xref` / `yref`."""
     for i, (value, text) in enumerate(thresholds):
-        fig.add_shape(type="line", x0=value, x1=value, y0=0, y1=1, yref="paper",
+        fig.add_shape(type="line", x0=value, x1=value, y0=0, y1=1, xref=xref, yref=yref,
                       line={"color": "#222", "dash": "dash", "width": 1})
         # Annotations on a log axis take the log of the position (shapes do not).
-        fig.add_annotation(x=math.log10(value) if log_x else value, y=1, yref="paper",
+        fig.add_annotation(x=math.log10(value) if log_x else value, y=1, xref=xref, yref=yref,
                            text=label(text), showarrow=False, xanchor="left", yanchor="top",
                            yshift=-14 * i, font={"size": 10}, bgcolor="rgba(255,255,255,0.8)")
-    fig.update_xaxes(type="log" if log_x else "linear", title=label(x_title))
-    fig.update_yaxes(title="documents", rangemode="tozero")
-    return _layout(fig, title)
 
 
 def grouped_bars(categories: Sequence[str], series: dict[str, Sequence[float]], title: str,

@@ -65,6 +65,9 @@ def numeric_histogram(lf: pl.LazyFrame, column: str, kept: pl.Expr,
         edges, log, clipped = like["edges"], like["log"], like["clipped_above"] is not None
     else:
         edges, log, clipped = _edges(rng, integer, bins)
+        # Binned on the edges report.json holds, so that a histogram drawn on them (`like`:
+        # another run, one language's documents) puts every value in the same bin.
+        edges = [round(e, 6) for e in edges]
     n_bins = len(edges) - 1
     x = pl.col(column).cast(pl.Float64)
     if log:
@@ -90,7 +93,7 @@ def numeric_histogram(lf: pl.LazyFrame, column: str, kept: pl.Expr,
     total, kept_total = binned["sum"].sum(), binned["kept_sum"].sum()
     return {
         "column": column,
-        "edges": [round(e, 6) for e in edges],
+        "edges": edges,
         "log": log,
         "clipped_above": round(edges[-1], 6) if clipped else None,
         "all": counts_all,

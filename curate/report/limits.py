@@ -4,7 +4,10 @@ A threshold is a numeric parameter of a stage whose operator declares the column
 `min_X`, `max_X`, `X_min`, `X_max` or `X_threshold` (and the Chinese rule set's `zh_max_X` ...),
 where X is the column name or the column name without its first word (`n_chars` -> `chars`,
 `gopher_symbol_ratio` -> `symbol_ratio`, `q_overall` -> `overall`); or a parameter named
-`threshold` / `min_score` when the operator declares that one column only. A target is a
+`threshold` / `min_score` when the operator declares that one column only. A language-routed
+filter names the threshold of the rows it judges Chinese `zh_` + the name of the one the other
+rows take, so a threshold's `rule_lang` is "zh" (`zh_max_X`), "en" (`max_X` where `zh_max_X`
+exists) or None (every row). A target is a
 parameter holding a {value: share or count} table, named `targets`, `quotas`, `target_mix`,
 `mix`, or after the column (`domain_targets`).
 """
@@ -31,7 +34,8 @@ def _stems(column: str) -> list[str]:
 
 
 def thresholds(run: RunData, column: str) -> list[dict[str, Any]]:
-    """Every threshold on `column` set in the config: stage, parameter and value."""
+    """Every threshold on `column` set in the config: stage, parameter, value and the rows it
+    applies to (`rule_lang`: "zh", "en" or None for all)."""
     found = []
     for stage in run.producers(column):
         params = stage.get("params") or {}
@@ -43,8 +47,17 @@ def thresholds(run: RunData, column: str) -> list[dict[str, Any]]:
         for key, value in params.items():
             # `zh_max_X`: the threshold of the rows the filter judges as Chinese, drawn too.
             if (key in names or key.removeprefix("zh_") in names) and _is_number(value):
-                found.append({"stage": stage["name"], "param": key, "value": value})
+                found.append({"stage": stage["name"], "param": key, "value": value,
+                              "rule_lang": _rule_lang(key, params)})
     return found
+
+
+def _rule_lang(param: str, params: dict[str, Any]) -> str | None:
+    """The rows a threshold applies to: "zh" for the Chinese rule set's, "en" for the one a
+    zh_ threshold replaces on Chinese rows, None for every row."""
+    if param.startswith("zh_"):
+        return "zh"
+    return "en" if f"zh_{param}" in params else None
 
 
 def targets(run: RunData, column: str, observed: set[str]) -> dict[str, Any] | None:

@@ -14,6 +14,8 @@ REPORT_JSON = "report.json"
 ABLATION_FILE = "ablation.json"
 # The folders a run publishes; work/ is its scratch space, removed on success.
 OUTPUT_FOLDERS = ("curated", "rejected", "stats")
+# The folders `[pipeline] output_format = "jsonl"` (or "jsonl.gz") also exports, in export/.
+EXPORTED_FOLDERS = ("curated", "rejected")
 _SHARD = re.compile(r"part-(\d+)")
 
 
@@ -62,6 +64,11 @@ class RunLayout:
         return self.root / "work"
 
     @property
+    def export(self) -> Path:
+        """JSON-lines copies of curated/ and rejected/ (`[pipeline] output_format`)."""
+        return self.root / "export"
+
+    @property
     def report_html(self) -> Path:
         return self.root / REPORT_HTML
 
@@ -90,6 +97,11 @@ class RunLayout:
         for path in self.files(name):
             found.setdefault(shard_of(path), []).append(path)
         return found
+
+    def exported(self, parquet: Path, output_format: str) -> Path:
+        """Where the JSON-lines copy of a curated/ or rejected/ shard goes:
+        export/curated/part-00042-000.jsonl.gz for curated/part-00042-000.parquet."""
+        return self.export / parquet.parent.name / f"{parquet.stem}.{output_format}"
 
     def stats_shard(self, shard: int) -> Path:
         """Signals of every document of an input shard, kept or rejected."""
@@ -120,12 +132,16 @@ class RunLayout:
         """An input shard's (id, shard, row) triples, read by the check that ids are unique."""
         return self.work / "ids" / f"{shard_stem(shard)}.parquet"
 
-    def written_examples(self) -> list[Path]:
+    def written_examples(self, output_format: str = "parquet") -> list[Path]:
         """One file of each kind a run writes (an input glob matching one of them would read
         the run's output as input next time)."""
         first = shard_stem(0)
-        return [self.curated / f"{first}-000.parquet", self.rejected / f"{first}-p0-000.parquet",
-                self.stats_shard(0), self.work_shard(0, 0)]
+        written = [self.curated / f"{first}-000.parquet",
+                   self.rejected / f"{first}-p0-000.parquet",
+                   self.stats_shard(0), self.work_shard(0, 0)]
+        if output_format != "parquet":
+            written += [self.exported(path, output_format) for path in written[:2]]
+        return written
 
     def state(self, stage: str) -> Path:
         """The fitted state of a global stage."""

@@ -22,6 +22,7 @@ from curate.engine.texts import as_curated, as_rejected
 from curate.errors import ConfigError
 from curate.io import SHARD_COLUMN, write_chunked, write_shard
 from curate.runfolder import Manifest, Run, RunLayout, is_run_folder, shard_stem
+from curate.runfolder.export import export_jsonl
 from curate.runfolder.manifest import StageTotal, Totals, TunedFrom, now
 from curate.selection.overrides import TunePlan
 from curate.selection.replay import StageOutcome
@@ -110,6 +111,7 @@ def write_tuned_run(source: Run, out: Path, plan: TunePlan, docs: pl.DataFrame,
             write_chunked(kept_rejected, target.rejected, f"{shard_stem(shard)}-tuned",
                           max_rows)
 
+    export_jsonl(target, pipeline.get("output_format", "parquet"))
     seconds = time.perf_counter() - started
     new_manifest = tuned_manifest(source, out, plan, outcomes, seconds, docs)
     new_manifest.path = target.manifest

@@ -1,5 +1,6 @@
-"""Fixtures: a small real run (normalize, length_filter, exact_dedup, length_filter) over a
-corpus holding hostile documents and labels, built once per module, and its report."""
+"""Fixtures: a small real run (normalize, length_filter, exact_dedup, length_filter,
+char_repetition) over a corpus holding hostile documents and labels, built once per module,
+and its report."""
 
 from __future__ import annotations
 
@@ -38,12 +39,15 @@ def write_labelled_corpus(folder: Path, seed: int = 0) -> Path:
 
 
 def stages(min_chars: int = 40) -> list[dict[str, Any]]:
-    """The test pipeline; HTML is kept by normalize so the hostile text reaches the report."""
+    """The test pipeline; HTML is kept by normalize so the hostile text reaches the report.
+    char_repetition, a language-routed filter (zh and en thresholds), rejects nothing here:
+    its signal is drawn per rule set."""
     return [
         {"op": "normalize", "strip_html": False},
         {"op": "length_filter", "min_words": 5, "max_chars": 2000},
         {"op": "exact_dedup"},
         {"op": "length_filter", "name": "long_enough", "min_chars": min_chars},
+        {"op": "char_repetition"},
     ]
 
 

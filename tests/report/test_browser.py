@@ -22,6 +22,9 @@ PROBE = """({
   traces: document.querySelectorAll('svg.main-svg g.trace').length,
   sections: document.querySelectorAll('section').length,
   perSource: document.querySelector('section#inputs .js-plotly-plot') !== null,
+  perRuleSet: Array.from(document.querySelectorAll('section#distributions .js-plotly-plot'))
+    .filter(p => p.querySelectorAll('g.cartesianlayer > g.subplot').length > 1)
+    .map(p => Array.from(p.querySelectorAll('text.annotation-text'), t => t.textContent)),
   cards: Array.from(document.querySelectorAll('section#summary .card')).map(
     c => [c.querySelector('.k').textContent, c.querySelector('.v').textContent]),
   alerted: window.__alerted === true,
@@ -57,6 +60,9 @@ def test_report_renders_offline_in_chromium(small_run: Path) -> None:
     assert value["traces"] >= value["plots"]
     assert value["sections"] == 10
     assert value["perSource"]  # documents per input file, drawn
+    # char_repetition's thresholds depend on the language: one chart, a panel per rule set.
+    assert value["perRuleSet"] == [["zh rules (rows judged Chinese): 14 measured, 14 curated",
+                                    "en rules (every other row): 348 measured, 348 curated"]]
     cards = {k: v for k, v in value["cards"]}
     rows = {k: int(v.replace(",", "")) for k, v in cards.items() if k.endswith("rows")}
     added = next((int(v.replace(",", "")) for k, v in cards.items() if k.startswith("added")), 0)

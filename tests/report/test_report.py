@@ -100,7 +100,26 @@ def test_duplicates_and_examples_come_from_the_run(small_run: Path) -> None:
     assert long_group["examples"][0]["text"].endswith(" …")  # truncated
     assert len(long_group["examples"][0]["text"]) <= 602
     labels = report["sections"]["distributions"]["categorical"]
-    assert [c["column"] for c in labels] == ["label"] and XSS_LABEL in labels[0]["values"]
+    assert [c["column"] for c in labels] == ["rule_lang", "label"]
+    assert XSS_LABEL in labels[1]["values"]
+
+
+def test_a_signal_with_language_thresholds_is_drawn_per_rule_set(small_run: Path) -> None:
+    _, report, _ = load(small_run)
+    numeric = {h["column"]: h for h in report["sections"]["distributions"]["numeric"]}
+    assert numeric["n_chars"]["by_rule_lang"] == []  # one threshold for every row: one chart
+    repetition = numeric["char_rep_ratio"]
+    assert repetition["thresholds"] == [
+        {"stage": "char_repetition", "param": "max_rep_ratio", "value": 0.5, "rule_lang": "en"},
+        {"stage": "char_repetition", "param": "zh_max_rep_ratio", "value": 0.5,
+         "rule_lang": "zh"}]
+    zh, en = repetition["by_rule_lang"]
+    assert (zh["rule_lang"], zh["n_all"], zh["n_kept"]) == ("zh", 14, 14)
+    assert (en["rule_lang"], en["n_all"], en["n_kept"]) == ("en", 348, 348)
+    assert zh["thresholds"] == repetition["thresholds"][1:]
+    assert en["thresholds"] == repetition["thresholds"][:1]
+    # The panels split the histogram's documents, bin by bin.
+    assert [a + b for a, b in zip(zh["all"], en["all"], strict=True)] == repetition["all"]
 
 
 def test_documents_and_labels_are_escaped(small_run: Path) -> None:

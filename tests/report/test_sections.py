@@ -44,7 +44,7 @@ def test_quality_scores_with_their_threshold_and_a_scatter(full_run: Path) -> No
     assert quality["dimensions"] == ["q_overall", "q_text", "q_info", "q_density"]
     overall = quality["histograms"][0]
     assert overall["thresholds"] == [{"stage": "quality_filter", "param": "min_overall",
-                                      "value": 0.45}]
+                                      "value": 0.45, "rule_lang": None}]
     # No curated document sits below the quality threshold.
     below = [k for k, lo in zip(overall["kept"], overall["edges"], strict=False) if lo < 0.4]
     assert sum(below) == 0
@@ -137,14 +137,15 @@ def test_thresholds_and_targets_come_from_the_stage_params(tmp_path: Path) -> No
         {"name": "short", "op": "length_filter", "params": {"min_chars": 50, "max_words": None}},
         {"name": "mix", "op": "not_installed", "params": {"quotas": {"news": 30, "tech": 10}}},
     ]}))
-    assert thresholds(run, "n_chars") == [{"stage": "short", "param": "min_chars", "value": 50}]
+    assert thresholds(run, "n_chars") == [{"stage": "short", "param": "min_chars", "value": 50,
+                                           "rule_lang": None}]
     assert thresholds(run, "n_words") == []
     routed = RunData(tmp_path, Manifest(config={"stages": [
         {"name": "gq", "op": "gopher_quality",
          "params": {"min_mean_word_length": 3.0, "zh_min_mean_word_length": 1.3}}]}))
-    assert thresholds(routed, "gopher_mean_word_length") == [
-        {"stage": "gq", "param": "min_mean_word_length", "value": 3.0},
-        {"stage": "gq", "param": "zh_min_mean_word_length", "value": 1.3}]  # both rule sets
+    assert thresholds(routed, "gopher_mean_word_length") == [  # both rule sets, each its rows
+        {"stage": "gq", "param": "min_mean_word_length", "value": 3.0, "rule_lang": "en"},
+        {"stage": "gq", "param": "zh_min_mean_word_length", "value": 1.3, "rule_lang": "zh"}]
     mix = targets(run, "domain", {"news", "sport"})
     assert mix is not None and mix["absolute"] and mix["shares"] == {"news": 0.75, "tech": 0.25}
     assert targets(run, "lang", {"zh", "en"}) is None

@@ -1,6 +1,7 @@
 """Distributions before and after: every numeric signal in stats/ (lengths first) and every
 categorical one (language, domain, label ...), all documents against curated ones, with the
-configured thresholds and targets marked."""
+configured thresholds and targets marked. A signal whose thresholds depend on the language
+(a routed filter's `zh_` thresholds) is drawn per rule set, each panel with its own."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ INPUT_CATEGORIES = ("lang", "language", "domain", "label", "category", "source")
 NOT_SIGNALS = {"row", "stage", "reason", "dup_of"}
 MAX_CATEGORIES = 100
 KEPT = "__kept"
+# The rule sets of language-routed filters: rows judged Chinese, and every other row.
+RULE_SETS = {"zh": "zh rules (rows judged Chinese)", "en": "en rules (every other row)"}
+# The figures a panel repeats from its histogram.
+PANEL_KEYS = ("all", "kept", "n_all", "n_kept", "min", "max", "median", "mean_all",
+              "mean_kept")
 
 
 def is_quality(column: str) -> bool:
@@ -83,6 +89,7 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
                 constant.append({"column": col, "value": hist["min"]})
                 continue
             hist["thresholds"] = thresholds(run, col)
+            hist["by_rule_lang"] = by_rule_lang(run, stats, hist, integer)
             numeric.append(hist)
     categorical = []
     for col, lf, kept in categorical_sources(run):
@@ -90,6 +97,29 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         counts["targets"] = targets(run, col, set(counts["values"]))
         categorical.append(counts)
     return {"numeric": numeric, "constant": constant, "categorical": categorical}
+
+
+def by_rule_lang(run: RunData, stats: pl.LazyFrame, hist: dict[str, Any],
+                 integer: bool) -> list[dict[str, Any]]:
+    """A signal with language-specific thresholds, per rule set (on the histogram's bins):
+    the rows the filter judged Chinese against the zh_ thresholds, the others against theirs
+    (thresholds for every row in both); [] for a signal whose thresholds do not depend on the
+    language. A rule set without measured rows has no panel."""
+    routed = [t for t in hist["thresholds"] if t["rule_lang"] is not None]
+    op = run.operator(routed[0]["stage"]) if routed else None
+    route = op.rule_route() if op is not None else None
+    if route is None or not set(route.meta.root_names()) <= set(run.stats_schema):
+        return []
+    zh = route.fill_null(False)
+    panels = []
+    for lang, rows in (("zh", zh), ("en", ~zh)):
+        panel = numeric_histogram(stats.filter(rows), hist["column"], run.kept(),
+                                  integer=integer, like=hist)
+        if panel is not None:
+            panels.append({"rule_lang": lang, **{k: panel[k] for k in PANEL_KEYS},
+                           "thresholds": [t for t in hist["thresholds"]
+                                          if t["rule_lang"] in (lang, None)]})
+    return panels
 
 
 def cuts(h: dict[str, Any]) -> list[dict[str, Any]]:
@@ -104,18 +134,31 @@ def cuts(h: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def marks(h: dict[str, Any]) -> list[tuple[float, str]]:
+    """The effective cuts of a histogram (or panel) as (position, label) lines."""
+    found = [(t["value"], f"{t['stage']}.{t['param']} = {num(t['value'])}") for t in cuts(h)]
+    if h.get("log"):  # a log axis cannot show values below the first edge
+        found = [(v, text) for v, text in found if v > 0]
+    return found
+
+
 def histogram_figure(h: dict[str, Any], title: str | None = None) -> Any:
-    """The before/after step histogram of one numeric signal, with its effective cuts."""
-    marks = [(t["value"], f"{t['stage']}.{t['param']} = {num(t['value'])}") for t in cuts(h)]
-    if h["log"]:  # a log axis cannot show values below the first edge
-        marks = [(v, text) for v, text in marks if v > 0]
+    """The before/after step histogram of one numeric signal, with its effective cuts; per
+    rule set, one panel each, where its thresholds depend on the language."""
     x_title = h["column"] + (" (log scale)" if h["log"] else "")
+    if h.get("by_rule_lang"):
+        return charts.histogram_panels(
+            h["edges"], [(f"{RULE_SETS[p['rule_lang']]}: {num(p['n_all'])} measured, "
+                          f"{num(p['n_kept'])} curated", {"measured": p["all"],
+                                                           "curated": p["kept"]},
+                          marks({**p, "log": h["log"]})) for p in h["by_rule_lang"]],
+            title or h["column"], log_x=h["log"], x_title=x_title)
     return charts.histogram(
         # "measured": every document with a value, rows stages added included, so it can
         # exceed the input rows.
         h["edges"], {f"measured ({num(h['n_all'])})": h["all"],
                      f"curated ({num(h['n_kept'])})": h["kept"]},
-        title or h["column"], log_x=h["log"], thresholds=marks, x_title=x_title)
+        title or h["column"], log_x=h["log"], thresholds=marks(h), x_title=x_title)
 
 
 def shares(counts: list[int]) -> list[float]:
@@ -148,7 +191,9 @@ def render(data: dict[str, Any], ctx: RenderContext) -> str:
         clipped = [h["column"] for h in data["numeric"] if h["clipped_above"] is not None]
         text = ("All = every document the signal was measured on (documents rejected before "
                 "the stage that measures it are absent); curated = documents kept. "
-                "Dashed lines mark thresholds from the stage parameters.")
+                "Dashed lines mark thresholds from the stage parameters; a signal whose "
+                "thresholds depend on the language is drawn per rule set (rule_lang), each "
+                "with its own.")
         if clipped:
             text += (" The top 0.5 % of " + ", ".join(clipped) +
                      " are gathered in the last bin.")

@@ -13,6 +13,7 @@ fewer threads than the driver).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,30 @@ def _hashed_chunk(lines: Sequence[str], options: LinearOptions) -> sparse.csr_ma
     matrix.sort_indices()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix
+
+
+def save_features(x: sparse.csr_matrix, folder: Path) -> Path:
+    """Write a `hashed_features` matrix to `folder` (its three arrays as .npy files, which
+    `load_features` maps rather than reads)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {"data": x.data, "indices": x.indices, "indptr": x.indptr,
+              "shape": np.array(x.shape)}
+    for name, array in arrays.items():
+        atomic_write(folder / f"{name}.npy", functools.partial(_save_array, array))
+    return folder
+
+
+def _save_array(array: np.ndarray, tmp: Path) -> None:
+    with tmp.open("wb") as out:  # a file object: np.save adds no ".npy"
+        np.save(out, array)
+
+
+def load_features(folder: Path) -> sparse.csr_matrix:
+    """A matrix `save_features` wrote, its arrays memory-mapped (selected rows are copied)."""
+    arrays = [np.load(folder / f"{name}.npy", mmap_mode="r")
+              for name in ("data", "indices", "indptr")]
+    shape = tuple(int(v) for v in np.load(folder / "shape.npy"))
+    return sparse.csr_matrix(tuple(arrays), shape=shape, copy=False)
 
 
 def _char_grams(tokens: pl.DataFrame, longest: int) -> list[pl.DataFrame]:
@@ -191,10 +216,17 @@ class LinearClassifier:
                     options: LinearOptions | None = None) -> LinearClassifier:
         """Fit on token lines and their labels; the same data always gives the same model."""
         options = options or LinearOptions()
+        return cls.train_features(hashed_features(lines, options), labels, options)
+
+    @classmethod
+    def train_features(cls, x: sparse.csr_matrix, labels: Sequence[str],
+                       options: LinearOptions) -> LinearClassifier:
+        """Fit on rows of `hashed_features` (made with `options`) and their labels: a row's
+        features do not depend on the other rows, so callers training several models on
+        overlapping rows hash each line once and pass row selections."""
         names = sorted(set(labels))
         if len(names) < 2:
             raise CurateError(f"a classifier needs two labels at least, got {len(names)}")
-        x = hashed_features(lines, options)
         # x.T as its own CSR matrix: the same sums in the same order as x.T @ r over x's CSC
         # view, written row by row instead of scattered over the gradient.
         xt = x.T.tocsr()
@@ -224,7 +256,12 @@ class LinearClassifier:
         """Class probabilities of token lines, columns in `labels` order."""
         if not lines:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        x = hashed_features(lines, self.options)
+        return self.predict_proba_features(hashed_features(lines, self.options))
+
+    def predict_proba_features(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Class probabilities of rows of `hashed_features` made with this model's options."""
+        if x.shape[0] == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
         return _softmax(np.asarray(x @ self.weights.astype(np.float64)) + self.bias)
 
     def save(self, path: str | Path) -> Path:

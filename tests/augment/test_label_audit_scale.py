@@ -179,7 +179,7 @@ def test_a_resumed_run_reuses_the_fitted_models(large, tmp_path: Path,
     trained = []
     train_fold = label_audit.train_fold
     monkeypatch.setattr(label_audit, "train_fold",
-                        lambda *a: trained.append(a[1]) or train_fold(*a))
+                        lambda *a: trained.append(a[3]) or train_fold(*a))  # a[3]: the fold
     transform = LabelAudit.transform
     failed = []
 

@@ -85,3 +85,21 @@ def test_features_do_not_depend_on_how_lines_are_chunked(monkeypatch) -> None:
     monkeypatch.setattr(linear, "FEATURE_CHUNK", 8)
     chunked = hashed_features(lines, LinearOptions(buckets=512))
     assert (whole != chunked).nnz == 0 and whole.shape == chunked.shape
+
+
+def test_training_on_rows_of_features_hashed_once_equals_training_on_their_lines(
+        tmp_path: Path) -> None:
+    from curate.models.linear import load_features, save_features
+
+    lines = [f"w{i % 7} w{i % 13} 中 文 x{i}" for i in range(600)]
+    labels = [str(i % 3) for i in range(600)]
+    options = LinearOptions()
+    x = load_features(save_features(hashed_features(lines, options), tmp_path / "features"))
+    rows = np.arange(0, 600, 2)
+    once = LinearClassifier.train_features(x[rows], [labels[i] for i in rows], options)
+    again = LinearClassifier.train_lines([lines[i] for i in rows], [labels[i] for i in rows],
+                                         options)
+    assert once.weights.tobytes() == again.weights.tobytes()
+    assert once.bias.tobytes() == again.bias.tobytes()
+    assert np.array_equal(once.predict_proba_features(x[rows[:5]]),
+                          again.predict_proba_lines([lines[i] for i in rows[:5]]))

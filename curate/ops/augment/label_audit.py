@@ -52,7 +52,14 @@ import polars as pl
 from curate.errors import CurateError
 from curate.io import ROW_COLUMN, SHARD_COLUMN, write_shard
 from curate.models.classifier import fasttext_lines
-from curate.models.linear import LinearClassifier, LinearOptions, options_for
+from curate.models.linear import (
+    LinearClassifier,
+    LinearOptions,
+    hashed_features,
+    load_features,
+    options_for,
+    save_features,
+)
 from curate.ops.base import FitContext, GlobalOperator, register
 from curate.params import param
 
@@ -183,29 +190,45 @@ def noise_rate_issues(probs: np.ndarray, given: np.ndarray, cutoffs: np.ndarray
     return issue, np.where(issue, best, -1)
 
 
-def train_fold(sample: Path, fold: int, folds: int, names: list[str], seed: int,
-               out: Path) -> tuple[str | None, np.ndarray]:
-    """Task: train fold `fold`'s model on the sample rows of the other folds and save it to
-    `out`; return its path (None when those rows have fewer than two labels) and its class
-    probabilities (columns in `names` order) of the sample rows of fold `fold`, in file
-    order. Short texts (titles) also give the model character n-grams (`options_for`)."""
-    rows = pl.read_parquet(sample, columns=[KEY, LABEL, LINE])
-    held_out = rows[KEY] % folds == fold
-    train, test = rows.filter(~held_out), rows.filter(held_out)
-    if train[LABEL].n_unique() < 2:
-        return None, np.zeros((test.height, len(names)))
-    lines = train[LINE].to_list()
-    model = LinearClassifier.train_lines(lines, train[LABEL].to_list(),
-                                         options_for(lines, AUDIT_OPTIONS))
+def fold_options(sample: Path, folds: int) -> list[LinearOptions]:
+    """Each fold model's feature options: char n-grams too when the fold's training lines are
+    short (`options_for`)."""
+    rows = pl.read_parquet(sample, columns=[KEY, LINE])
+    lines = rows[LINE].to_list()
+    fold_of = (rows[KEY] % folds).to_numpy()
+    return [options_for([line for line, f in zip(lines, fold_of, strict=True) if f != fold],
+                        AUDIT_OPTIONS) for fold in range(folds)]
+
+
+def hash_sample(sample: Path, options: LinearOptions, out: Path) -> Path:
+    """Task: the hashed features of every sample line, hashed once for all folds (a line's
+    features do not depend on the other lines), saved to `out`."""
+    lines = pl.read_parquet(sample, columns=[LINE])[LINE].to_list()
+    return save_features(hashed_features(lines, options), out)
+
+
+def train_fold(sample: Path, features: Path, options: LinearOptions, fold: int, folds: int,
+               names: list[str], seed: int, out: Path) -> tuple[str | None, np.ndarray]:
+    """Task: train fold `fold`'s model on the sample rows of the other folds (their rows of
+    the sample's hashed `features`) and save it to `out`; return its path (None when those
+    rows have fewer than two labels) and its class probabilities (columns in `names` order)
+    of the sample rows of fold `fold`, in file order."""
+    rows = pl.read_parquet(sample, columns=[KEY, LABEL])
+    held_out = (rows[KEY] % folds == fold).to_numpy()
+    train, test = np.flatnonzero(~held_out), np.flatnonzero(held_out)
+    labels = rows[LABEL].gather(train)
+    if labels.n_unique() < 2:
+        return None, np.zeros((len(test), len(names)))
+    x = load_features(features)
+    model = LinearClassifier.train_features(x[train], labels.to_list(), options)
     path = model.save(out).resolve()
-    return str(path), probabilities(model, test[LINE].to_list(), names)
+    return str(path), in_order(model, model.predict_proba_features(x[test]), names)
 
 
-def probabilities(model: LinearClassifier, lines: list[str], names: list[str]) -> np.ndarray:
-    """The model's class probabilities of `lines`, columns in `names` order (0 for a class
+def in_order(model: LinearClassifier, found: np.ndarray, names: list[str]) -> np.ndarray:
+    """The model's class probabilities `found` with columns in `names` order (0 for a class
     its training rows lacked)."""
-    found = model.predict_proba_lines(lines)
-    probs = np.zeros((len(lines), len(names)))
+    probs = np.zeros((found.shape[0], len(names)))
     column = {name: i for i, name in enumerate(names)}
     for j, label in enumerate(model.labels):
         probs[:, column[label]] = found[:, j]
@@ -289,9 +312,14 @@ class LabelAudit(GlobalOperator[LabelAuditParams]):
         sample_path = self._write_sample(context.summaries, context.work_dir / "sample.parquet")
         sample = pl.read_parquet(sample_path, columns=[KEY, LABEL])
         folds = (sample[KEY] % p.folds).to_numpy()
+        options = fold_options(sample_path, p.folds)
+        distinct = list(dict.fromkeys(options))
+        hashed = context.map(hash_sample, [
+            (sample_path, o, context.work_dir / f"features-{i}") for i, o in enumerate(distinct)])
         trained = context.map(train_fold, [
-            (sample_path, fold, p.folds, names, self.context.seed,
-             context.work_dir / f"fold-{fold}.npz") for fold in range(p.folds)])
+            (sample_path, hashed[distinct.index(options[fold])], options[fold], fold, p.folds,
+             names, self.context.seed, context.work_dir / f"fold-{fold}.npz")
+            for fold in range(p.folds)])
         probs = np.zeros((sample.height, len(names)))
         for fold, (_, found) in enumerate(trained):
             probs[folds == fold] = found
@@ -382,7 +410,8 @@ class LabelAudit(GlobalOperator[LabelAuditParams]):
         for fold, model in enumerate(models):
             rows = np.flatnonzero(fold_of == fold)
             if model is not None and len(rows):
-                probs[rows] = probabilities(model, [lines[i] for i in rows], names)
+                found = model.predict_proba_lines([lines[i] for i in rows])
+                probs[rows] = in_order(model, found, names)
         return probs
 
     @staticmethod

@@ -20,13 +20,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from curate.io.cache import cached_table, package_key
 from curate.text.variants import to_simplified
 from curate.text.zh_count import Lexicon, zh_word_values
 
 # A word of another script: letters (with apostrophes inside), digits allowed after a letter
 # ("mp3", "bt365": codes count as words, and as rare ones).
 LETTER_WORD = r"[\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*"
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entered: a cached table is built from another
 _TABLES: dict[str, Any] = {}
 
 
@@ -43,24 +44,32 @@ def zipf_table(lang: str) -> dict[str, float]:
 
 
 def _zh_lexicon() -> Lexicon:
+    """The Chinese Zipf table as a segmentation lexicon (cached per machine)."""
     key = "zh-lexicon"
     if key not in _TABLES:
-        table = zipf_table("zh")
         with _LOCK:
             if key not in _TABLES:
-                _TABLES[key] = Lexicon(table)
+                table = cached_table("zipf-zh-lexicon", package_key("wordfreq", "zh_cut-1"),
+                                     lambda: Lexicon.of(zipf_table("zh")).table())
+                _TABLES[key] = Lexicon.from_table(table)
     return _TABLES[key]
 
 
 def _en_frame() -> pl.DataFrame:
+    """The English Zipf table as a (word, zipf) frame (cached per machine)."""
     key = "en-frame"
     if key not in _TABLES:
-        table = zipf_table("en")
         with _LOCK:
             if key not in _TABLES:
-                _TABLES[key] = pl.DataFrame({"word": list(table), "zipf": list(table.values())},
-                                            schema={"word": pl.String, "zipf": pl.Float64})
+                _TABLES[key] = cached_table("zipf-en", package_key("wordfreq", "zipf-1"),
+                                            _en_table)
     return _TABLES[key]
+
+
+def _en_table() -> pl.DataFrame:
+    table = zipf_table("en")
+    return pl.DataFrame({"word": list(table), "zipf": list(table.values())},
+                        schema={"word": pl.String, "zipf": pl.Float64})
 
 
 def mean_zipf(texts: pl.Series, zh: pl.Series) -> pl.Series:

@@ -76,6 +76,17 @@ def pos_tag_zh(texts: Iterable[str]) -> list[list[tuple[str, str]]]:
     return [[(p.word, p.flag) for p in posseg.cut(t) if search(p.word)] for t in texts]
 
 
+def token_bounds(text: str) -> set[int]:
+    """Where jieba's dictionary-only tokens of `text` start and end (character offsets)."""
+    from curate.text import zh_cut
+
+    if zh_cut.AVAILABLE:
+        cut = zh_cut.Cut([text])
+        return {*cut.starts[:cut.first[-1]].tolist(), *cut.ends[:cut.first[-1]].tolist()}
+    tokenizer, _ = _load()
+    return {i for _, start, end in tokenizer.tokenize(text, HMM=False) for i in (start, end)}
+
+
 def whole_word_matches(texts: list[str], words: list[str], whole_below: int = 3
                        ) -> list[list[str]]:
     """The occurrences of `words` in each (lower-case) text, in text order, longest word first
@@ -86,7 +97,6 @@ def whole_word_matches(texts: list[str], words: list[str], whole_below: int = 3
 
     if not texts or not words:
         return [[] for _ in texts]
-    tokenizer, _ = _load()
     candidates = pl.Series(texts, dtype=pl.String).str.extract_many(words).to_list()
     out: list[list[str]] = []
     for text, found in zip(texts, candidates, strict=True):
@@ -100,8 +110,7 @@ def whole_word_matches(texts: list[str], words: list[str], whole_below: int = 3
         for match in pattern.finditer(text):
             if len(match.group()) < whole_below:
                 if bounds is None:
-                    bounds = {i for _, start, end in tokenizer.tokenize(text, HMM=False)
-                              for i in (start, end)}
+                    bounds = token_bounds(text)
                 if match.start() not in bounds or match.end() not in bounds:
                     continue
             kept.append(match.group())

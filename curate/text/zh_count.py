@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import polars as pl
 
 from curate.text import zh_cut
 from curate.text.segment import segment_zh
@@ -26,15 +27,35 @@ def zh_word_counts(
 
 
 class Lexicon:
-    """Words with a value each (a Zipf frequency, say), for look-ups during segmentation."""
+    """Words with a value each (a Zipf frequency, say), for look-ups during segmentation: the
+    words' hashes (`zh_cut.word_hash`), sorted, and their values."""
 
-    def __init__(self, values: dict[str, float]) -> None:
+    def __init__(self, hashes: np.ndarray, values: np.ndarray) -> None:
+        self.hashes = hashes
+        self.values = values
+
+    @classmethod
+    def of(cls, values: dict[str, float]) -> Lexicon:
+        """The lexicon of a {word: value} table."""
         words = list(values)
         hashes = zh_cut.word_hashes(words)
         order = np.argsort(hashes, kind="stable")
-        self.hashes = hashes[order]
-        self.values = np.array([values[w] for w in words], dtype=np.float64)[order]
-        self.words = values
+        return cls(hashes[order], np.array([values[w] for w in words], dtype=np.float64)[order])
+
+    def table(self) -> pl.DataFrame:
+        """The lexicon as a (hash, value) frame (`from_table` reads it back)."""
+        return pl.DataFrame({"hash": self.hashes, "value": self.values})
+
+    @classmethod
+    def from_table(cls, table: pl.DataFrame) -> Lexicon:
+        """The lexicon `table` wrote."""
+        return cls(table["hash"].to_numpy(), table["value"].to_numpy())
+
+    def value(self, word: str) -> float:
+        """The value of one word (0 for a word the lexicon lacks)."""
+        i = int(np.searchsorted(self.hashes, np.uint64(zh_cut.word_hash(word))))
+        found = i < len(self.hashes) and self.hashes[i] == zh_cut.word_hash(word)
+        return float(self.values[i]) if found else 0.0
 
 
 def zh_word_values(texts: Iterable[str], lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
@@ -74,8 +95,8 @@ def _by_jieba(texts: list[str], stop: frozenset[str], lexicon: Lexicon | None
     rows = [(len(ws), sum(map(len, ws)), sum(1 for w in ws if letter(w)),
              sum(1 for w in ws if w in stop)) for ws in segmented]
     out = np.array(rows, dtype=np.int64).reshape(len(texts), 4)
-    words = lexicon.words if lexicon is not None else {}
-    sums = [[(words.get(w, 0.0), 1.0) for w in ws if han(w)] for ws in segmented]
+    sums = [[(lexicon.value(w) if lexicon is not None else 0.0, 1.0) for w in ws if han(w)]
+            for ws in segmented]
     values = np.array([[sum(v for v, _ in s), float(len(s))] for s in sums],
                       dtype=np.float64).reshape(len(texts), 2)
     return out, values

@@ -19,7 +19,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+import polars as pl
 
+from curate.io.cache import cached_table, package_key
 from curate.text.segment import _load
 
 try:  # numba is optional: jieba itself gives the same tokens, slower
@@ -59,18 +61,27 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
 
 
 def dictionary() -> tuple[np.ndarray, np.ndarray, float]:
-    """jieba's prefix dictionary as sorted word hashes and frequencies, and log(total)."""
+    """jieba's prefix dictionary as sorted word hashes and frequencies, and log(total):
+    built from jieba once per machine (`curate.io.cache`), then loaded without jieba."""
     global _DICT
     if _DICT is None:
         with _LOCK:
             if _DICT is None:
-                tokenizer, _ = _load()
-                words = list(tokenizer.FREQ.items())
-                hashes = word_hashes([w for w, _ in words])
-                freqs = np.array([f for _, f in words], dtype=np.int64)
-                order = np.argsort(hashes, kind="stable")
-                _DICT = (hashes[order], freqs[order], math.log(tokenizer.total))
+                table = cached_table("jieba-dictionary", package_key("jieba", "zh_cut-1"),
+                                     _dictionary_table)
+                _DICT = (table["hash"].to_numpy(), table["freq"].to_numpy(),
+                         math.log(int(table["total"][0])))
     return _DICT
+
+
+def _dictionary_table() -> pl.DataFrame:
+    tokenizer, _ = _load()
+    words = list(tokenizer.FREQ.items())
+    hashes = word_hashes([w for w, _ in words])
+    order = np.argsort(hashes, kind="stable")
+    return pl.DataFrame({"hash": hashes[order],
+                         "freq": np.array([f for _, f in words], dtype=np.int64)[order]}
+                        ).with_columns(pl.lit(tokenizer.total, dtype=pl.Int64).alias("total"))
 
 
 def classes(codes: np.ndarray) -> np.ndarray:

@@ -144,3 +144,19 @@ def test_sample_corpus_label_flips_are_found(tmp_path: Path) -> None:
     recall, precision = found / curated["flipped"].sum(), found / curated["label_issue"].sum()
     print(f"label_audit on the sample corpus: recall {recall:.3f}, precision {precision:.3f}")
     assert recall >= 0.7 and precision >= 0.7
+
+
+def test_rows_selected_from_features_hashed_in_parts_equal_rows_of_the_whole(
+        tmp_path: Path) -> None:
+    from curate.models.linear import LinearOptions, hashed_features, load_features, save_features
+    from curate.ops.augment.label_audit import select_rows
+
+    lines = [f"word{i % 11} other{i % 5} 中 文{i % 3}" for i in range(50)]
+    options = LinearOptions()
+    whole = hashed_features(lines, options)
+    parts = [load_features(save_features(hashed_features(lines[a:b], options), tmp_path / str(a)))
+             for a, b in ((0, 20), (20, 40), (40, 50))]
+    rows = np.array([0, 3, 19, 20, 21, 39, 40, 49])
+    picked = select_rows(parts, rows)
+    assert (picked != whole[rows]).nnz == 0
+    assert picked.indices.tolist() == whole[rows].indices.tolist()

@@ -93,3 +93,12 @@ def test_compiled_cut_in_small_chunks_gives_the_same_words(monkeypatch) -> None:
     monkeypatch.setattr(zh_cut, "CHUNK_CHARS", 7)
     assert zh_cut.words_lines(MIXED) == whole
     assert zh_cut.words_lines([]) == []
+
+
+def test_token_bounds_are_jiebas() -> None:
+    from curate.text.segment import token_bounds
+
+    tokenizer, _ = segment_module._load()
+    for text in MIXED:
+        want = {i for _, s, e in tokenizer.tokenize(text, HMM=False) for i in (s, e)}
+        assert token_bounds(text) == want

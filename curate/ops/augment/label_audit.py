@@ -48,6 +48,7 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
+from scipy import sparse
 
 from curate.errors import CurateError
 from curate.io import ROW_COLUMN, SHARD_COLUMN, write_shard
@@ -78,6 +79,7 @@ GIVEN_PROB = "label_given_prob"
 ORIGINAL = "label_original"
 REASON_SUSPECT = "suspect_label"
 AUDIT_OPTIONS = LinearOptions()
+HASH_ROWS = 20_000  # sample lines hashed by one task of the fit
 
 # An observation: a shard's sample candidates (row, key, label, fastText line; count null),
 # then one row per label with the number of the shard's rows given it (row, key, line null).
@@ -200,29 +202,40 @@ def fold_options(sample: Path, folds: int) -> list[LinearOptions]:
                         AUDIT_OPTIONS) for fold in range(folds)]
 
 
-def hash_sample(sample: Path, options: LinearOptions, out: Path) -> Path:
-    """Task: the hashed features of every sample line, hashed once for all folds (a line's
-    features do not depend on the other lines), saved to `out`."""
-    lines = pl.read_parquet(sample, columns=[LINE])[LINE].to_list()
+def hash_sample(sample: Path, options: LinearOptions, start: int, stop: int, out: Path) -> Path:
+    """Task: the hashed features of sample lines start .. stop - 1, hashed once for all folds
+    (a line's features do not depend on the other lines), saved to `out`."""
+    lines = pl.read_parquet(sample, columns=[LINE])[LINE].slice(start, stop - start).to_list()
     return save_features(hashed_features(lines, options), out)
 
 
-def train_fold(sample: Path, features: Path, options: LinearOptions, fold: int, folds: int,
-               names: list[str], seed: int, out: Path) -> tuple[str | None, np.ndarray]:
+def train_fold(sample: Path, features: list[Path], options: LinearOptions, fold: int,
+               folds: int, names: list[str], seed: int,
+               out: Path) -> tuple[str | None, np.ndarray]:
     """Task: train fold `fold`'s model on the sample rows of the other folds (their rows of
-    the sample's hashed `features`) and save it to `out`; return its path (None when those
-    rows have fewer than two labels) and its class probabilities (columns in `names` order)
-    of the sample rows of fold `fold`, in file order."""
+    the sample's hashed `features`, saved in consecutive parts) and save it to `out`; return
+    its path (None when those rows have fewer than two labels) and its class probabilities
+    (columns in `names` order) of the sample rows of fold `fold`, in file order."""
     rows = pl.read_parquet(sample, columns=[KEY, LABEL])
     held_out = (rows[KEY] % folds == fold).to_numpy()
     train, test = np.flatnonzero(~held_out), np.flatnonzero(held_out)
     labels = rows[LABEL].gather(train)
     if labels.n_unique() < 2:
         return None, np.zeros((len(test), len(names)))
-    x = load_features(features)
-    model = LinearClassifier.train_features(x[train], labels.to_list(), options)
+    parts = [load_features(path) for path in features]
+    model = LinearClassifier.train_features(select_rows(parts, train), labels.to_list(), options)
     path = model.save(out).resolve()
-    return str(path), in_order(model, model.predict_proba_features(x[test]), names)
+    found = model.predict_proba_features(select_rows(parts, test))
+    return str(path), in_order(model, found, names)
+
+
+def select_rows(parts: list[sparse.csr_matrix], rows: np.ndarray) -> sparse.csr_matrix:
+    """Rows `rows` (sorted) of the matrix whose consecutive row blocks are `parts`, copying
+    only those rows out of each (memory-mapped) part."""
+    bounds = np.cumsum([0, *(part.shape[0] for part in parts)])
+    pieces = [part[rows[(rows >= lo) & (rows < hi)] - lo]
+              for part, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True)]
+    return sparse.vstack(pieces, format="csr")
 
 
 def in_order(model: LinearClassifier, found: np.ndarray, names: list[str]) -> np.ndarray:
@@ -314,10 +327,15 @@ class LabelAudit(GlobalOperator[LabelAuditParams]):
         folds = (sample[KEY] % p.folds).to_numpy()
         options = fold_options(sample_path, p.folds)
         distinct = list(dict.fromkeys(options))
+        parts = [(o, start, min(start + HASH_ROWS, sample.height))
+                 for o in distinct for start in range(0, sample.height, HASH_ROWS)]
         hashed = context.map(hash_sample, [
-            (sample_path, o, context.work_dir / f"features-{i}") for i, o in enumerate(distinct)])
+            (sample_path, o, start, stop, context.work_dir / f"features-{i}")
+            for i, (o, start, stop) in enumerate(parts)])
+        features = [[path for path, (o, _, _) in zip(hashed, parts, strict=True)
+                     if o == options[fold]] for fold in range(p.folds)]
         trained = context.map(train_fold, [
-            (sample_path, hashed[distinct.index(options[fold])], options[fold], fold, p.folds,
+            (sample_path, features[fold], options[fold], fold, p.folds,
              names, self.context.seed, context.work_dir / f"fold-{fold}.npz")
             for fold in range(p.folds)])
         probs = np.zeros((sample.height, len(names)))

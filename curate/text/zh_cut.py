@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - exercised only where numba is absent
 AVAILABLE = njit is not None
 H0 = np.uint64(0xCBF29CE484222325)
 P = np.uint64(0x100000001B3)
+FIB = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: spreads hashes over the table
 # Per-character class bits.
 BLOCK = 1  # in jieba's re_han_default: 一-鿕 a-z A-Z 0-9 + # & . _ % -
 ENG = 2  # [a-zA-Z0-9]: single ones are glued into one word
@@ -60,17 +61,25 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
                                                           dtype=np.int64))
 
 
-def dictionary() -> tuple[np.ndarray, np.ndarray, float]:
-    """jieba's prefix dictionary as sorted word hashes and frequencies, and log(total):
-    built from jieba once per machine (`curate.io.cache`), then loaded without jieba."""
+def dictionary() -> tuple[np.ndarray, np.ndarray, np.uint64, float]:
+    """jieba's prefix dictionary as an open-addressing table of word hashes (`keys`) and
+    frequencies (`freqs`; 0 for a prefix that is no word, -1 for an empty slot), the shift
+    that maps a hash to its slot (64 - log2 of the table's size), and log(total). Built
+    from jieba once per machine (`curate.io.cache`), then loaded without jieba. A look-up
+    (`lookup`) is a probe or two where a binary search took twenty."""
     global _DICT
     if _DICT is None:
         with _LOCK:
             if _DICT is None:
                 table = cached_table("jieba-dictionary", package_key("jieba", "zh_cut-1"),
                                      _dictionary_table)
-                _DICT = (table["hash"].to_numpy(), table["freq"].to_numpy(),
-                         math.log(int(table["total"][0])))
+                hashes, freqs = table["hash"].to_numpy(), table["freq"].to_numpy()
+                bits = max(4, int(2 * len(hashes) - 1).bit_length())  # at most half full
+                keys = np.zeros(1 << bits, dtype=np.uint64)
+                slots = np.full(1 << bits, -1, dtype=np.int64)
+                shift = np.uint64(64 - bits)
+                _fill(hashes, freqs, keys, slots, shift)
+                _DICT = (keys, slots, shift, math.log(int(table["total"][0])))
     return _DICT
 
 
@@ -116,7 +125,7 @@ class Cut:
     tokens as [start, end) offsets into `codes` (`starts[first[d]:first[d + 1]]`)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        hashes, freqs, logtotal = dictionary()
+        keys, freqs, shift, logtotal = dictionary()
         self.lengths = np.array([len(t) for t in texts], dtype=np.int64)
         codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
         self.codes = codes.astype(np.uint64)
@@ -125,7 +134,7 @@ class Cut:
         self.ends = np.empty(len(codes), dtype=np.int64)
         self.first = np.zeros(len(texts) + 1, dtype=np.int64)
         if len(codes):
-            _cut(self.codes, self.cls, self.lengths, hashes, freqs, logtotal, self.starts,
+            _cut(self.codes, self.cls, self.lengths, keys, freqs, shift, logtotal, self.starts,
                  self.ends, self.first)
 
 
@@ -188,9 +197,35 @@ def find(sorted_hashes: np.ndarray, h: np.uint64) -> int:  # pragma: no cover
 
 
 @jit
-def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, hashes: np.ndarray,
-           freqs: np.ndarray, logtotal: float, starts: np.ndarray, ends: np.ndarray,
-           t: int) -> int:  # pragma: no cover
+def _fill(hashes: np.ndarray, freqs: np.ndarray, keys: np.ndarray, slots: np.ndarray,
+          shift: np.uint64) -> None:  # pragma: no cover
+    mask = len(keys) - 1
+    for i in range(len(hashes)):
+        s = np.int64((hashes[i] * FIB) >> shift)
+        while slots[s] != -1:
+            s = (s + 1) & mask
+        keys[s] = hashes[i]
+        slots[s] = freqs[i]
+
+
+@jit
+def lookup(keys: np.ndarray, freqs: np.ndarray, shift: np.uint64,
+           h: np.uint64) -> int:  # pragma: no cover
+    """The frequency stored for hash `h` in a `dictionary()` table (`shift`: 64 - log2 of its
+    size), or -1."""
+    mask = len(keys) - 1
+    s = np.int64((h * FIB) >> shift)
+    while True:
+        f = freqs[s]
+        if f == -1 or keys[s] == h:
+            return f
+        s = (s + 1) & mask
+
+
+@jit
+def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, keys: np.ndarray,
+           freqs: np.ndarray, shift: np.uint64, logtotal: float, starts: np.ndarray,
+           ends: np.ndarray, t: int) -> int:  # pragma: no cover
     """jieba's __cut_DAG_NO_HMM over codes[start:end]: tokens written from index t; returns
     the next free index."""
     n = end - start
@@ -205,10 +240,9 @@ def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, hashes: np.
         k = idx
         while k < n:
             h = h * P + codes[start + k]
-            pos = find(hashes, h)
-            if pos < 0:
+            f = lookup(keys, freqs, shift, h)
+            if f < 0:
                 break
-            f = freqs[pos]
             if f > 0:
                 p = math.log(f) - logtotal + route_p[k + 1]
                 if p > best_p or (p == best_p and k > best_x):
@@ -216,8 +250,7 @@ def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, hashes: np.
                     best_x = k
             k += 1
         if best_x < 0:  # no dictionary word starts here: the character alone
-            pos = find(hashes, H0 * P + codes[start + idx])
-            f = freqs[pos] if pos >= 0 else 0
+            f = lookup(keys, freqs, shift, H0 * P + codes[start + idx])
             if f <= 0:
                 f = 1
             best_p = math.log(f) - logtotal + route_p[idx + 1]
@@ -248,9 +281,9 @@ def _block(codes: np.ndarray, cls: np.ndarray, start: int, end: int, hashes: np.
 
 
 @jit
-def _cut(codes: np.ndarray, cls: np.ndarray, lengths: np.ndarray, hashes: np.ndarray,
-         freqs: np.ndarray, logtotal: float, starts: np.ndarray, ends: np.ndarray,
-         first: np.ndarray) -> None:  # pragma: no cover
+def _cut(codes: np.ndarray, cls: np.ndarray, lengths: np.ndarray, keys: np.ndarray,
+         freqs: np.ndarray, shift: np.uint64, logtotal: float, starts: np.ndarray,
+         ends: np.ndarray, first: np.ndarray) -> None:  # pragma: no cover
     pos = 0
     t = 0
     for d in range(len(lengths)):
@@ -262,7 +295,7 @@ def _cut(codes: np.ndarray, cls: np.ndarray, lengths: np.ndarray, hashes: np.nda
                 j = i
                 while j < end and (cls[j] & BLOCK) != 0:
                     j += 1
-                t = _block(codes, cls, i, j, hashes, freqs, logtotal, starts, ends, t)
+                t = _block(codes, cls, i, j, keys, freqs, shift, logtotal, starts, ends, t)
                 i = j
             else:
                 starts[t] = i

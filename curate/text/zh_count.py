@@ -2,7 +2,7 @@
 HMM=False)`, whitespace and punctuation tokens dropped): word, character, alphabetic-word and
 stop-word counts, and sums of a lexicon's values, counted in a numba kernel over the compiled
 cut (`curate.text.zh_cut`) without building word lists. The counts are identical to jieba's
-(tests compare them). Without numba the counts come from jieba itself.
+(tests compare them).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import numpy as np
 import polars as pl
 
 from curate.text import zh_cut
-from curate.text.segment import segment_zh
 from curate.text.zh_cut import ALPHA, H0, HAN, WORD, P, find, jit
 
 
@@ -51,12 +50,6 @@ class Lexicon:
         """The lexicon `table` wrote."""
         return cls(table["hash"].to_numpy(), table["value"].to_numpy())
 
-    def value(self, word: str) -> float:
-        """The value of one word (0 for a word the lexicon lacks)."""
-        i = int(np.searchsorted(self.hashes, np.uint64(zh_cut.word_hash(word))))
-        found = i < len(self.hashes) and self.hashes[i] == zh_cut.word_hash(word)
-        return float(self.values[i]) if found else 0.0
-
 
 def zh_word_values(texts: Iterable[str], lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
     """(sum of the lexicon values of the words holding an ideograph, number of those words)
@@ -69,8 +62,6 @@ def zh_word_values(texts: Iterable[str], lexicon: Lexicon) -> tuple[np.ndarray, 
 def _segment(texts: list[str], stop: frozenset[str], lexicon: Lexicon | None
              ) -> tuple[np.ndarray, np.ndarray]:
     """Word counts (n x 4) and lexicon sums (n x 2) of each text."""
-    if not zh_cut.AVAILABLE:
-        return _by_jieba(texts, stop, lexicon)
     stop_hashes = np.array(sorted(zh_cut.word_hash(w) for w in stop), dtype=np.uint64)
     lex_hashes = lexicon.hashes if lexicon is not None else np.zeros(0, dtype=np.uint64)
     lex_values = lexicon.values if lexicon is not None else np.zeros(0, dtype=np.float64)
@@ -83,24 +74,6 @@ def _segment(texts: list[str], stop: frozenset[str], lexicon: Lexicon | None
                lex_values, out[done:done + n], values[done:done + n])
         done += n
     return out, values
-
-
-def _by_jieba(texts: list[str], stop: frozenset[str], lexicon: Lexicon | None
-              ) -> tuple[np.ndarray, np.ndarray]:
-    import re
-
-    letter = re.compile(r"[^\W\d_]").search
-    han = re.compile(r"[\u4e00-\u9fd5]").search
-    segmented = segment_zh(texts)
-    rows = [(len(ws), sum(map(len, ws)), sum(1 for w in ws if letter(w)),
-             sum(1 for w in ws if w in stop)) for ws in segmented]
-    out = np.array(rows, dtype=np.int64).reshape(len(texts), 4)
-    sums = [[(lexicon.value(w) if lexicon is not None else 0.0, 1.0) for w in ws if han(w)]
-            for ws in segmented]
-    values = np.array([[sum(v for v, _ in s), float(len(s))] for s in sums],
-                      dtype=np.float64).reshape(len(texts), 2)
-    return out, values
-
 
 
 @jit

@@ -3,12 +3,11 @@
 jieba segments in pure Python (about 1 MB/s), and every model stage reads Chinese as jieba
 words. This runs jieba's own steps - blocks of `re_han_default`, the prefix-dictionary DAG,
 the maximum-probability route, single Latin letters and digits glued back together, any
-other character alone - over jieba's loaded dictionary in a numba kernel, so the tokens are
-jieba's (tests compare them on real and generated text) at tens of MB/s. Without numba,
-callers fall back to jieba itself (`AVAILABLE` is False).
+other character alone - over jieba's dictionary in a numba kernel, so the tokens are
+jieba's (tests compare them on real and generated text) at tens of MB/s.
 
-A token is a span of the text; `cut` gives every token, `words_lines` the words (tokens
-holding a letter or digit) of each text joined by single spaces.
+A token is a span of the text; `Cut` holds every token of a chunk of texts, `words_lines`
+the words (tokens holding a letter or digit) of each text joined by single spaces.
 """
 
 from __future__ import annotations
@@ -18,18 +17,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numba
 import numpy as np
 import polars as pl
 
 from curate.io.cache import cached_table, package_key
 from curate.text.segment import _load
 
-try:  # numba is optional: jieba itself gives the same tokens, slower
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised only where numba is absent
-    njit = None
-
-AVAILABLE = njit is not None
 H0 = np.uint64(0xCBF29CE484222325)
 P = np.uint64(0x100000001B3)
 FIB = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: spreads hashes over the table
@@ -167,11 +161,7 @@ def words_lines(texts: Sequence[str]) -> list[str]:
     return lines
 
 
-def _identity(fn: Any) -> Any:
-    return fn
-
-
-jit = njit(cache=True, nogil=True) if njit is not None else _identity
+jit = numba.njit(cache=True, nogil=True)
 
 
 @jit

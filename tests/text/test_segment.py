@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from curate.ops.segment import Segment, SegmentParams
@@ -53,7 +54,7 @@ def test_segment_without_pos() -> None:
 
 
 def test_compiled_zh_word_counts_equal_jieba() -> None:
-    from curate.text.zh_count import _by_jieba, zh_word_counts
+    from curate.text.zh_count import zh_word_counts
 
     texts = [
         "我们在北京大学学习，天气很好！", "iPhone15发布了，售价5999元。ABC公司CEO说：“很好”。",
@@ -62,7 +63,7 @@ def test_compiled_zh_word_counts_equal_jieba() -> None:
     ]
     stop = ["的", "了", "是", "和", "我们"]
     fast = zh_word_counts(texts, stop)
-    slow, _ = _by_jieba(texts, frozenset(stop), None)
+    slow = _jieba_counts(texts, frozenset(stop))
     for got, want in zip(fast, slow.T, strict=True):
         assert got.tolist() == want.tolist()
     assert fast[0].tolist()[0] == len(jieba_words(texts[0]))
@@ -102,3 +103,18 @@ def test_token_bounds_are_jiebas() -> None:
     for text in MIXED:
         want = {i for _, s, e in tokenizer.tokenize(text, HMM=False) for i in (s, e)}
         assert token_bounds(text) == want
+
+
+def _jieba_counts(texts: list[str], stop: frozenset[str]) -> np.ndarray:
+    """(words, characters in words, words holding a letter, stop words) of each text by
+    jieba itself: the definition the compiled counts follow."""
+    import re
+
+    tokenizer, _ = segment_module._load()
+    letter = re.compile(r"[^\W\d_]").search
+    rows = []
+    for text in texts:
+        ws = [w for w in tokenizer.cut(text, HMM=False) if segment_module._WORDLIKE.search(w)]
+        rows.append((len(ws), sum(map(len, ws)), sum(1 for w in ws if letter(w)),
+                     sum(1 for w in ws if w in stop)))
+    return np.array(rows, dtype=np.int64).reshape(len(texts), 4)

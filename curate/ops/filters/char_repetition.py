@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import polars as pl
 
@@ -18,7 +19,6 @@ from curate.ops.base import register
 from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
 from curate.params import param, threshold
-from curate.text.zh_cut import jit
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _codes(chars: str) -> np.ndarray:
     return np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32)
 
 
-@jit
+@numba.njit(cache=True, nogil=True)
 def _measure(codes: np.ndarray, lengths: np.ndarray, space: np.ndarray, separator: np.ndarray,
              rep_len: int, min_run: int, rep: np.ndarray,
              run: np.ndarray) -> None:  # pragma: no cover

@@ -55,15 +55,9 @@ def compute(run: RunData, earlier: dict[str, Any]) -> dict[str, Any]:
         langs = [*top, "other"] if counts["lang"].n_unique() > len(top) else top
         folded = counts.with_columns(
             pl.when(pl.col("lang").is_in(top)).then(pl.col("lang"))
-            .otherwise(pl.lit("other")).alias("lang"))
-        wide = (folded.group_by("stage", "reason", "lang").agg(pl.col("len").sum())
-                .pivot(on="lang", index=["stage", "reason"], values="len").fill_null(0))
-        wide = wide.with_columns(pl.sum_horizontal(*[c for c in langs if c in wide.columns])
-                                 .alias("__total")).sort(["__total", "stage", "reason"],
-                                                         descending=[True, False, False])
-        for row in wide.head(MAX_REASONS).iter_rows(named=True):
-            by_lang.append({"stage": row["stage"], "reason": row["reason"],
-                            **{c: row.get(c, 0) for c in langs}})
+            .otherwise(pl.lit("other")).alias("group"))
+        for stage, reason, per in reasons_by(folded, langs):
+            by_lang.append({"stage": stage, "reason": reason, **per})
     return {"files": per_file, "more_files": max(0, len(files) - MAX_FILES),
             "lang_column": lang, "langs": langs, "reasons_by_lang": by_lang,
             **by_source(run, run.pipeline.get("source_column"))}
@@ -103,18 +97,26 @@ def by_source(run: RunData, column: str | None) -> dict[str, Any]:
                                  "rejected": documents - curated,
                                  "kept_fraction": curated / documents})
     shown = [s["source"] for s in found["sources"]]
-    reasons = (rows.filter(~pl.col("kept")).group_by("stage", "reason", folded).len()
-               .collect())
-    totals = (reasons.group_by("stage", "reason").agg(pl.col("len").sum())
-              .sort(["len", "stage", "reason"], descending=[True, False, False])
-              .head(MAX_REASONS))
-    for stage, reason, _ in totals.iter_rows():
-        mine = reasons.filter((pl.col("stage") == stage) & (pl.col("reason") == reason))
-        per = dict(zip(mine["source"], mine["len"], strict=True))
-        found["reasons_by_source"].append({"stage": stage, "reason": reason,
-                                           "counts": {s: per.get(s, 0) for s in shown}})
+    reasons = (rows.filter(~pl.col("kept")).group_by("stage", "reason", folded.alias("group"))
+               .len().collect())
+    found["reasons_by_source"] = [{"stage": stage, "reason": reason, "counts": per}
+                                  for stage, reason, per in reasons_by(reasons, shown)]
     found["distinct_sources"] = named.height
     return found
+
+
+def reasons_by(counts: pl.DataFrame, groups: list[str]
+               ) -> list[tuple[str, str, dict[str, int]]]:
+    """The MAX_REASONS commonest (stage, reason) pairs of a frame of rejected counts (stage,
+    reason, group, len), most rejections first, each with its count per group (0 where
+    none)."""
+    totals = (counts.group_by("stage", "reason").agg(pl.col("len").sum())
+              .sort(["len", "stage", "reason"], descending=[True, False, False])
+              .head(MAX_REASONS))
+    per = {(stage, reason, group): n for stage, reason, group, n in
+           counts.group_by("stage", "reason", "group").agg(pl.col("len").sum()).iter_rows()}
+    return [(stage, reason, {g: per.get((stage, reason, g), 0) for g in groups})
+            for stage, reason, _ in totals.iter_rows()]
 
 
 def render(data: dict[str, Any], ctx: RenderContext) -> str:

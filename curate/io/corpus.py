@@ -92,11 +92,17 @@ def split_screened(batch: pl.DataFrame, text_column: str, max_doc_bytes: int
 
 
 def read_screened(shard: Shard, name: str, text_column: str, id_column: str,
-                  max_doc_bytes: int) -> tuple[pl.DataFrame, dict[str, int]]:
+                  max_doc_bytes: int, piece: tuple[int, int] = (0, 1),
+                  ) -> tuple[pl.DataFrame, dict[str, int]]:
     """A reference or reserve shard's rows that pass the screen, and how many did not, per
-    `read: REASON`."""
-    batch, rejected = split_screened(read_shard(shard, text_column, id_column, name),
-                                     text_column, max_doc_bytes)
+    `read: REASON`. With `piece` = (i, n), only the i-th of n consecutive equal slices of the
+    shard's rows (each keeping its place in the shard, so its derived id)."""
+    rows = read_shard(shard, text_column, id_column, name)
+    index, count = piece
+    if count > 1:
+        start = rows.height * index // count
+        rows = rows.slice(start, rows.height * (index + 1) // count - start)
+    batch, rejected = split_screened(rows, text_column, max_doc_bytes)
     counts: dict[str, int] = {}
     if rejected is not None:
         for reason, n in rejected["reason"].value_counts(sort=True).iter_rows():

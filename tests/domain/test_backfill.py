@@ -32,6 +32,19 @@ def test_every_domain_lands_within_two_points_of_its_share(filled) -> None:
     assert achieved["math"] > 2 * outcome["before"]["math"] / curated.height
 
 
+def test_the_reserve_prepared_in_many_pieces_recalls_the_same_rows(
+        filled, small_sample, domain_model, tmp_path, monkeypatch) -> None:
+    from curate.ops.domain import reserve
+
+    monkeypatch.setattr(reserve, "RESERVE_TASK_ROWS", 97)
+    curated, manifest = run(backfill_config(small_sample, domain_model, tmp_path / "run",
+                                            SHARES))
+    shards = sorted((small_sample / "reserve").glob("*.parquet"))
+    assert sum(reserve.reserve_pieces(shard) for shard in shards) > len(shards)
+    assert curated.equals(filled[0])
+    assert manifest["outcomes"]["domain_backfill"] == filled[1]["outcomes"]["domain_backfill"]
+
+
 def test_recalled_rows_are_marked_and_keep_their_reserve_ids(filled, small_sample) -> None:
     curated, manifest = filled
     recalled = curated.filter(pl.col("source") == "backfill")

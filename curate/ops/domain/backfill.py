@@ -29,6 +29,7 @@ from curate.ops.domain.reserve import (
     Upstream,
     key_reference_shard,
     prepare_reserve_shard,
+    reserve_pieces,
     score_reserve_shard,
 )
 from curate.ops.domain.targets import are_shares, check_targets, rows_to_add
@@ -223,13 +224,18 @@ class DomainBackfill(GlobalOperator[DomainBackfillParams]):
     def _prepare_reserve(self, context: FitContext, upstream: Upstream,
                          ) -> tuple[list[Path], dict[str, Any]]:
         """Filter and key every reserve shard in parallel; the prepared files and counts."""
-        shards = named_shards(self.params.reserve, Path(self.context.config_dir))
+        # Each shard in consecutive pieces, one task each: the prepared files in shard and
+        # row order, so the keys (`row_keys`) sort as the reserve's rows do.
+        pieces = [(shard, name, (i, n)) for shard, name in
+                  named_shards(self.params.reserve, Path(self.context.config_dir))
+                  for n in [reserve_pieces(shard)] for i in range(n)]
         out = context.work_dir / "reserve"
-        frames = [out / f"part-{i:05d}.parquet" for i in range(len(shards))]
+        frames = [out / f"part-{i:05d}.parquet" for i in range(len(pieces))]
         states = context.work_dir.parent  # the run's work folder, holding fitted states
         tasks = [(shard, name, len(context.summaries) + i, self.context,
-                  self.params.near_dedup, states, frame)
-                 for i, ((shard, name), frame) in enumerate(zip(shards, frames, strict=True))]
+                  self.params.near_dedup, states, frame, piece)
+                 for i, ((shard, name, piece), frame) in enumerate(zip(pieces, frames,
+                                                                       strict=True))]
         reports = context.map(prepare_reserve_shard, tasks)
         rejected: dict[str, int] = {}
         for report in reports:

@@ -14,6 +14,7 @@ import polars as pl
 
 from curate.io import ROW_COLUMN, write_shard
 from curate.io.corpus import read_screened
+from curate.io.shards import Shard
 from curate.models import load_classifier
 from curate.ops.apply import apply_stage
 from curate.ops.base import GlobalOperator, StageContext
@@ -22,6 +23,9 @@ from curate.ops.domain.recall_dedup import DedupKeys
 from curate.ops.domain.training import domain_view
 from curate.runfolder.layout import state_path
 from curate.runfolder.state import read_state
+
+# Reserve rows one task prepares at most (each passes every row stage of the pipeline).
+RESERVE_TASK_ROWS = 5_000
 
 
 @dataclass
@@ -84,14 +88,25 @@ def apply_stages(batch: pl.DataFrame, stages: list[Any], context: StageContext,
     return batch, rejected
 
 
+def reserve_pieces(shard: Shard) -> int:
+    """How many tasks prepare a reserve shard: one per RESERVE_TASK_ROWS rows of a local
+    Parquet shard (its row count is in the file's footer), one for any other, so the reserve
+    spreads over the workers even when it has fewer shards than they are."""
+    if not (isinstance(shard, Path) and shard.suffix == ".parquet"):
+        return 1
+    rows = pl.scan_parquet(shard).select(pl.len()).collect().item()
+    return max(1, -(-rows // RESERVE_TASK_ROWS))
+
+
 def prepare_reserve_shard(shard: Path, name: str, number: int, context: StageContext,
-                          near_dedup: bool, states: Path, out: Path) -> dict[str, Any]:
-    """Task: read one reserve shard, keep what the read screen and the pipeline's stages
-    keep, key it for dedup, and write it to `out`. Returns the rows read, passed, and
-    rejected per stage and reason."""
+                          near_dedup: bool, states: Path, out: Path,
+                          piece: tuple[int, int] = (0, 1)) -> dict[str, Any]:
+    """Task: read one reserve shard (or one `piece` of it, see `read_screened`), keep what
+    the read screen and the pipeline's stages keep, key it for dedup, and write it to `out`.
+    Returns the rows read, passed, and rejected per stage and reason."""
     upstream = Upstream.of(context, near_dedup)
     batch, rejected = read_screened(shard, name, context.text_column, context.id_column,
-                                    context.max_doc_bytes)
+                                    context.max_doc_bytes, piece)
     rows = batch.height + sum(rejected.values())
     batch, more = apply_stages(batch, upstream.applied, context, states, number)
     rejected.update(more)

@@ -39,6 +39,18 @@ SENTENCE_BREAK = (
     rf"|[.!?…]+[{re.escape(CLOSERS)}]*(?:\s+|$)"
     r"|\n+"
 )
+# A period that does not end a sentence although a space follows it (Punkt's two strongest
+# cues, Kiss & Strunk 2006): it ends an abbreviation, that is an initial or a letter of a dotted
+# acronym ("Charles O. Prince", "the U.S. Treasury", "A.F.C.") or a title, company or month
+# form ("Mr.", "Inc.", "Nov."); or the next word starts in lower case ("Brinker International
+# Inc. which operates", "apples, pears etc. and more"). Without these, "Gov. James E.
+# McGreevey" counted three sentences.
+ABBREVIATION_DOT = (
+    r"(\b(?:[A-Za-z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|Ft|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Adm"
+    r"|Rev|Hon|Pres|Co|Corp|Inc|Ltd|Bros|vs|No|Nos|Vol|pp|Fig|Jan|Feb|Mar|Apr|Jun|Jul|Aug"
+    r"|Sep|Sept|Oct|Nov|Dec)\.)([^\S\n])"
+)
+LOWER_CASE_NEXT = rf"([.!?…][{re.escape(CLOSERS)}]*)([^\S\n]+[a-z])"
 # Two or more newlines (with only spaces between) separate paragraphs.
 PARAGRAPH_BREAK = r"\n[^\S\n]*\n\s*"
 
@@ -46,7 +58,10 @@ PARAGRAPH_BREAK = r"\n[^\S\n]*\n\s*"
 CODE_BLOCK = r"(?ms)^[^\S\n]*```.*?(?:^[^\S\n]*```[^\n]*$|\z)"
 
 _SEP = "\x00"
+_NO_BREAK = "\x01"  # put after a period that does not end a sentence, taken out after the split
 _SENTENCE_BREAK_RE = re.compile(SENTENCE_BREAK)
+_ABBREVIATION_DOT_RE = re.compile(ABBREVIATION_DOT)
+_LOWER_CASE_NEXT_RE = re.compile(LOWER_CASE_NEXT)
 _PARAGRAPH_BREAK_RE = re.compile(PARAGRAPH_BREAK)
 
 
@@ -91,10 +106,13 @@ def paragraphs(text: pl.Expr) -> pl.Expr:
 
 def sentences(text: pl.Expr) -> pl.Expr:
     """Each text split into stripped, non-empty sentences (a list)."""
+    sentence = pl.element().str.replace_all(_NO_BREAK, "", literal=True).str.strip_chars()
     return (
-        text.str.replace_all(SENTENCE_BREAK, "$0" + _SEP)
+        text.str.replace_all(ABBREVIATION_DOT, "${1}" + _NO_BREAK + "${2}")
+        .str.replace_all(LOWER_CASE_NEXT, "${1}" + _NO_BREAK + "${2}")
+        .str.replace_all(SENTENCE_BREAK, "$0" + _SEP)
         .str.split(_SEP)
-        .list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
+        .list.eval(sentence.filter(sentence != ""))
     )
 
 
@@ -115,8 +133,10 @@ def split_paragraphs(text: str) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """The stripped, non-empty sentences of a text."""
+    text = _ABBREVIATION_DOT_RE.sub(r"\1" + _NO_BREAK + r"\2", text)
+    text = _LOWER_CASE_NEXT_RE.sub(r"\1" + _NO_BREAK + r"\2", text)
     marked = _SENTENCE_BREAK_RE.sub(lambda m: m.group(0) + _SEP, text)
-    return [s.strip() for s in marked.split(_SEP) if s.strip()]
+    return [s for s in (part.replace(_NO_BREAK, "").strip() for part in marked.split(_SEP)) if s]
 
 
 def line_table(text: pl.Series, strip: bool = False, drop_blank: bool = False) -> pl.DataFrame:

@@ -50,6 +50,19 @@ def test_c4_keeps_only_punctuated_lines_of_five_words() -> None:
     assert out[REASON][0] is None
 
 
+def test_c4_drops_a_line_ending_in_an_ellipsis_and_counts_no_sentence_in_an_abbreviation(
+        ) -> None:
+    text = "\n".join([
+        "Read the rest of this story and more at our site...",  # an ellipsis: unfinished
+        "Charles O. Prince was named as Mr. Weill's successor at Citigroup Inc. today.",
+        EN_SENTENCE, EN_SENTENCE,
+    ])
+    out = c4([text])
+    assert out["text"][0] == "\n".join(text.split("\n")[1:])
+    assert out["c4_sentences"][0] == 3
+    assert out[REASON][0] is None
+
+
 def test_c4_chinese_lines_count_characters_and_whole_sentences() -> None:
     text = "\n".join([
         "新闻标题没有标点",  # no punctuation at all

@@ -64,6 +64,16 @@ def test_sentences_split_on_chinese_and_english_punctuation() -> None:
     assert col([text, ""]).select(sentence_count(pl.col("t"))).to_series().to_list() == [7, 0]
 
 
+def test_a_period_after_an_abbreviation_or_before_a_lower_case_word_ends_no_sentence() -> None:
+    text = ("Gov. James E. McGreevey met Mr. Weill in the U.S. on Nov. 24 at Acme Inc. which "
+            "was closed. Then he left, etc. and came back. Plan B. Not now? yes. 3.5 km.")
+    expected = ["Gov. James E. McGreevey met Mr. Weill in the U.S. on Nov. 24 at Acme Inc. "
+                "which was closed.", "Then he left, etc. and came back.", "Plan B. Not now? yes.",
+                "3.5 km."]
+    assert split_sentences(text) == expected
+    assert col([text]).select(sentences(pl.col("t"))).item().to_list() == expected
+
+
 def test_paragraphs_split_at_blank_lines() -> None:
     text = "one\ntwo\n\nthree\n  \n\nfour"
     assert split_paragraphs(text) == ["one\ntwo", "three", "four"]

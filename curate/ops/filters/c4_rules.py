@@ -13,6 +13,7 @@ from curate.ops.filters.routing import RULE_LANG, RULES_DOC, RoutedFilter, Rules
 from curate.ops.rules import Rule, decide, rule
 from curate.params import param, threshold
 from curate.text import (
+    ELLIPSIS_LINE,
     TERMINAL_LINE,
     WORD_PATTERN,
     ZH_SENTENCE_END,
@@ -43,7 +44,8 @@ class C4RulesParams:
     min_words_per_line: int = param(5, "fewest words a kept line has (C4: 5)")
     zh_min_words_per_line: int = param(8, "zh: fewest characters/words a kept line has")
     min_sentences: int = threshold(3, "fewest sentences left after line removal (C4: 3)")
-    terminal_punctuation: bool = param(True, "drop lines not ending in terminal punctuation")
+    terminal_punctuation: bool = param(
+        True, "drop lines not ending in terminal punctuation, or ending in an ellipsis (C4)")
     javascript: bool = param(True, "drop lines mentioning javascript")
     policy: bool = param(True, "drop terms-of-use, privacy and cookie policy lines")
     lorem_ipsum: bool = threshold(True, "reject documents containing 'lorem ipsum'")
@@ -75,8 +77,10 @@ class C4Rules(RoutedFilter[C4RulesParams]):
         line = pl.col("line")
         keep = pl.lit(True)
         if p.terminal_punctuation:
-            # zh: a line holding a whole sentence (。！？ inside) also counts as punctuated.
-            keep = line.str.contains(TERMINAL_LINE) | (
+            # C4's code (c4_utils) takes a line ending in "..." for an unfinished one: a
+            # teaser or a truncated snippet. zh: a line holding a whole sentence (。！？
+            # inside) also counts as punctuated.
+            keep = (line.str.contains(TERMINAL_LINE) & ~line.str.contains(ELLIPSIS_LINE)) | (
                 pl.col("zh") & line.str.contains(ZH_SENTENCE_END)
             )
         for wanted, pattern in ((p.javascript, JAVASCRIPT), (p.policy, POLICY)):

@@ -8,7 +8,12 @@ threshold); the ids the filter step excluded.
 filters: GopherRepetitionFilter, GopherQualityFilter, C4QualityFilter and FineWebQualityFilter
 (English tokenizer: spaCy's blank "en", no download), no language ID (LanguageFilter would
 download fastText's lid.176 model at run time); each document's decision and the first
-rule that rejected it."""
+rule that rejected it.
+
+filters with settings' "alpha_over_words": the same, except that Gopher's alpha rule (80 % of
+words hold a letter) counts as words what datatrove's own length rules do, the tokens that are
+not all punctuation: GopherQualityFilter runs with that rule off and AlphaOverWords, a filter
+of this file on datatrove's tokenizer and punctuation set, applies it right after."""
 
 from __future__ import annotations
 
@@ -56,6 +61,25 @@ def dedup(corpus: Path, work: Path, s: dict) -> list[str]:
     return [doc["id"] for doc in read_jsonl(work / "removed")]
 
 
+def alpha_over_words_filter(writer: JsonlWriter) -> object:
+    """Gopher's alpha rule over datatrove's non-punctuation tokens, as a datatrove filter."""
+    from datatrove.pipeline.filters.base_filter import BaseFilter
+    from datatrove.utils.text import PUNCTUATION_SET, split_into_words
+
+    class AlphaOverWords(BaseFilter):
+        name = "Gopher alpha over words"
+
+        def filter(self, doc: object) -> bool | tuple[bool, str]:
+            words = [w for w in split_into_words(doc.text, "en")
+                     if any(ch not in PUNCTUATION_SET for ch in w)]
+            alpha = sum(any(ch.isalpha() for ch in w) for w in words)
+            if words and alpha / len(words) < 0.8:
+                return False, "gopher_below_alpha_threshold"
+            return True
+
+    return AlphaOverWords(exclusion_writer=writer)
+
+
 def filters(corpus: Path, work: Path, s: dict) -> list[dict]:
     """The four rule sets in one pipeline, each with an exclusion writer; each document's
     decision and the first rule set (and its reason) that rejected it."""
@@ -72,7 +96,11 @@ def filters(corpus: Path, work: Path, s: dict) -> list[dict]:
     steps = [
         JsonlReader(str(corpus / "jsonl")),
         GopherRepetitionFilter(exclusion_writer=excluded("gopher_repetition")),
-        GopherQualityFilter(exclusion_writer=excluded("gopher_quality")),
+        *([GopherQualityFilter(exclusion_writer=excluded("gopher_quality"),
+                               max_non_alpha_words_ratio=None),
+           alpha_over_words_filter(excluded("gopher_quality_alpha"))]
+          if s.get("alpha_over_words") else
+          [GopherQualityFilter(exclusion_writer=excluded("gopher_quality"))]),
         C4QualityFilter(exclusion_writer=excluded("c4_rules"), **s["datatrove_c4"]),
         FineWebQualityFilter(exclusion_writer=excluded("fineweb_rules"),
                              **s["datatrove_fineweb"]),
